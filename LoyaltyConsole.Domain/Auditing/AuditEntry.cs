@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using LoyaltyConsole.Domain.Common;
+
+namespace LoyaltyConsole.Domain.Auditing;
+
+/// <summary>
+/// One append-only, hash-chained record of something a person or the system did. Each entry stores the hash of
+/// the previous entry and the hash of its own canonical content, so editing or deleting any row breaks the chain
+/// from that row on.
+/// </summary>
+public sealed class AuditEntry
+{
+    public const int ActorMaxLength = 256;
+    public const int ActionMaxLength = 64;
+    public const int EntityTypeMaxLength = 64;
+    public const int EntityIdMaxLength = 128;
+    public const int HashLength = 64;
+
+    /// <summary>The "previous hash" of the first entry.</summary>
+    public static readonly string GenesisHash = new('0', HashLength);
+
+    private AuditEntry()
+    {
+    }
+
+    private AuditEntry(
+        long sequence, DateTime at, string actorId, string actorName, string action, string entityType, string? entityId,
+        string? beforeJson, string? afterJson, string previousHash)
+    {
+        Sequence = sequence;
+        At = at;
+        ActorId = actorId;
+        ActorName = actorName;
+        Action = action;
+        EntityType = entityType;
+        EntityId = entityId;
+        BeforeJson = beforeJson;
+        AfterJson = afterJson;
+        PreviousHash = previousHash;
+        Hash = ComputeHash();
+    }
+
+    public long Id { get; private set; }
+
+    /// <summary>1, 2, 3, … with no gaps; unique, so two writers can never both extend the same predecessor.</summary>
+    public long Sequence { get; private set; }
+
+    public DateTime At { get; private set; }
+    public string ActorId { get; private set; } = "";
+    public string ActorName { get; private set; } = "";
+    public string Action { get; private set; } = "";
+    public string EntityType { get; private set; } = "";
+    public string? EntityId { get; private set; }
+    public string? BeforeJson { get; private set; }
+    public string? AfterJson { get; private set; }
+    public string PreviousHash { get; private set; } = "";
+    public string Hash { get; private set; } = "";
+
+    /// <summary>Creates the entry that follows <paramref name="previous"/> (null for the first entry).</summary>
+    public static AuditEntry Append(
+        AuditEntry? previous, DateTime at, string actorId, string actorName, string action, string entityType,
+        string? entityId, string? beforeJson, string? afterJson)
+    {
+        // Stored times keep whole microseconds on every provider, so the hash is computed over that precision.
+        var utc = Guard.Utc(at, "Audit time");
+        utc = new DateTime(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
+        return new AuditEntry(
+            (previous?.Sequence ?? 0) + 1,
+            utc,
+            Guard.Text(actorId, "Actor", ActorMaxLength),
+            Guard.Text(actorName, "Actor name", ActorMaxLength),
+            Guard.Text(action, "Action", ActionMaxLength),
+            Guard.Text(entityType, "Entity type", EntityTypeMaxLength),
+            Guard.OptionalText(entityId, "Entity id", EntityIdMaxLength),
+            beforeJson,
+            afterJson,
+            previous?.Hash ?? GenesisHash);
+    }
+
+    /// <summary>SHA-256 (hex) of the entry's canonical content, including the previous entry's hash.</summary>
+    public string ComputeHash()
+    {
+        var canonical = new StringBuilder()
+            .Append(Sequence).Append('\n')
+            .Append(At.Ticks).Append('\n')
+            .Append(Escape(ActorId)).Append('\n')
+            .Append(Escape(ActorName)).Append('\n')
+            .Append(Escape(Action)).Append('\n')
+            .Append(Escape(EntityType)).Append('\n')
+            .Append(Escape(EntityId)).Append('\n')
+            .Append(Escape(BeforeJson)).Append('\n')
+            .Append(Escape(AfterJson)).Append('\n')
+            .Append(PreviousHash)
+            .ToString();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    // Null and empty must hash differently, and a newline inside a value must not fake a field boundary.
+    private static string Escape(string? value) =>
+        value is null ? "\u2400" : value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}

@@ -1,0 +1,164 @@
+using LoyaltyConsole.Domain.Common;
+using LoyaltyConsole.Domain.Loyalty;
+
+namespace LoyaltyConsole.Domain.Clients;
+
+/// <summary>
+/// A client of the business. The client owns its points ledger and tier history; its points balance always
+/// equals the sum of its ledger entries because the ledger can only grow through the methods here.
+/// </summary>
+public sealed class Client : SyncedEntity
+{
+    public const int NameMaxLength = 100;
+    public const int EmailMaxLength = 256;
+    public const int NotesMaxLength = 2000;
+
+    private readonly List<LedgerEntry> _ledger = [];
+    private readonly List<TierChange> _tierHistory = [];
+
+    private Client()
+    {
+    }
+
+    public Client(
+        string firstName, string lastName, string? email, PhoneNumber? phone, DateOnly? birthday, int homeLocationId,
+        DateTime createdAt, string source, string externalId)
+        : base(source, externalId)
+    {
+        FirstName = Guard.Text(firstName, "First name", NameMaxLength);
+        LastName = Guard.Text(lastName, "Last name", NameMaxLength);
+        Email = ValidEmail(email);
+        PhoneE164 = phone?.E164;
+        Birthday = birthday;
+        HomeLocationId = homeLocationId;
+        CreatedAt = Guard.Utc(createdAt, "Created time");
+    }
+
+    public int Id { get; private set; }
+    public string FirstName { get; private set; } = "";
+    public string LastName { get; private set; } = "";
+    public string? Email { get; private set; }
+
+    /// <summary>The phone in E.164 form, as stored and searched.</summary>
+    public string? PhoneE164 { get; private set; }
+
+    public PhoneNumber? Phone => PhoneE164 is null ? null : PhoneNumber.FromE164(PhoneE164);
+    public DateOnly? Birthday { get; private set; }
+    public Consent SmsConsent { get; private set; } = Consent.None;
+    public Consent EmailConsent { get; private set; } = Consent.None;
+    public int HomeLocationId { get; private set; }
+    public int? TierId { get; private set; }
+    public int PointsBalance { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? LastVisitAt { get; private set; }
+
+    /// <summary>Free text from staff. Never sent to a language model.</summary>
+    public string? Notes { get; private set; }
+
+    public IReadOnlyList<LedgerEntry> Ledger => _ledger.AsReadOnly();
+    public IReadOnlyList<TierChange> TierHistory => _tierHistory.AsReadOnly();
+
+    public string DisplayName => $"{FirstName} {LastName}";
+
+    public void SetSmsConsent(Consent consent) => SmsConsent = consent;
+
+    public void SetEmailConsent(Consent consent) => EmailConsent = consent;
+
+    public void SetNotes(string? notes) => Notes = Guard.OptionalText(notes, "Notes", NotesMaxLength);
+
+    /// <summary>Records that the client visited (or ordered); only ever moves the last visit forward.</summary>
+    public void NoteVisit(DateTime at)
+    {
+        Guard.Utc(at, "Visit time");
+        if (LastVisitAt is null || at > LastVisitAt)
+        {
+            LastVisitAt = at;
+        }
+    }
+
+    public LedgerEntry EarnPoints(int points, long moneyValueMinor, DateTime at, long? visitId, string source, string externalId)
+    {
+        if (points <= 0)
+        {
+            throw new DomainException("Earned points must be positive.");
+        }
+        return Append(new LedgerEntry(LedgerEntryKind.Earn, points, moneyValueMinor, at, visitId, "Visit", source, externalId));
+    }
+
+    public LedgerEntry RedeemPoints(int points, long moneyValueMinor, DateTime at, long? visitId, string reason, string source, string externalId)
+    {
+        if (points <= 0)
+        {
+            throw new DomainException("Redeemed points must be positive.");
+        }
+        if (points > PointsBalance)
+        {
+            throw new DomainException($"Cannot redeem {points} points: the balance is {PointsBalance}.");
+        }
+        return Append(new LedgerEntry(LedgerEntryKind.Redeem, -points, moneyValueMinor, at, visitId, reason, source, externalId));
+    }
+
+    public LedgerEntry ExpirePoints(int points, long moneyValueMinor, DateTime at, string reason, string source, string externalId)
+    {
+        if (points <= 0 || points > PointsBalance)
+        {
+            throw new DomainException($"Can expire between 1 and {PointsBalance} points, not {points}.");
+        }
+        return Append(new LedgerEntry(LedgerEntryKind.Expire, -points, moneyValueMinor, at, null, reason, source, externalId));
+    }
+
+    public LedgerEntry AdjustPoints(int points, long moneyValueMinor, DateTime at, string reason, string source, string externalId)
+    {
+        if (points == 0)
+        {
+            throw new DomainException("An adjustment must change the balance.");
+        }
+        if (PointsBalance + points < 0)
+        {
+            throw new DomainException($"An adjustment of {points} would make the balance negative.");
+        }
+        return Append(new LedgerEntry(LedgerEntryKind.Adjust, points, moneyValueMinor, at, null, Guard.Text(reason, "Reason", LedgerEntry.ReasonMaxLength), source, externalId));
+    }
+
+    /// <summary>Moves the client to <paramref name="tier"/>; returns null when the client is already in it.</summary>
+    public TierChange? ChangeTier(TierDefinition tier, DateTime at, string reason)
+    {
+        if (tier.Id == 0)
+        {
+            throw new DomainException("The tier must be saved before clients can be placed in it.");
+        }
+        if (TierId == tier.Id)
+        {
+            return null;
+        }
+        var change = new TierChange(TierId, tier.Id, at, reason);
+        _tierHistory.Add(change);
+        TierId = tier.Id;
+        return change;
+    }
+
+    private LedgerEntry Append(LedgerEntry entry)
+    {
+        checked
+        {
+            PointsBalance += entry.Points;
+        }
+        _ledger.Add(entry);
+        return entry;
+    }
+
+    private static string? ValidEmail(string? email)
+    {
+        var value = Guard.OptionalText(email, "Email", EmailMaxLength);
+        if (value is null)
+        {
+            return null;
+        }
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at != value.LastIndexOf('@') || at == value.Length - 1 || value.Contains(' ', StringComparison.Ordinal))
+        {
+            throw new DomainException($"'{value}' is not an email address.");
+        }
+        return value.ToLowerInvariant();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace LoyaltyConsole.Domain.Common;
+
+/// <summary>An amount in integer minor units (cents) of an ISO 4217 currency.</summary>
+public readonly record struct Money(long Minor, string Currency)
+{
+    public const int CurrencyCodeLength = 3;
+
+    public static Money Zero(string currency) => new(0, currency);
+
+    public static Money FromMajor(decimal major, string currency) =>
+        new((long)Math.Round(major * 100m, MidpointRounding.AwayFromZero), currency);
+
+    public decimal Major => Minor / 100m;
+
+    public static Money operator +(Money a, Money b)
+    {
+        EnsureSameCurrency(a, b);
+        return a with { Minor = a.Minor + b.Minor };
+    }
+
+    public static Money operator -(Money a, Money b)
+    {
+        EnsureSameCurrency(a, b);
+        return a with { Minor = a.Minor - b.Minor };
+    }
+
+    public override string ToString() => Format(Minor, Currency);
+
+    public static string Format(long minor, string currency)
+    {
+        var symbol = currency switch
+        {
+            "USD" or "CAD" or "AUD" or "NZD" => "$",
+            "GBP" => "£",
+            "EUR" => "€",
+            _ => currency + " ",
+        };
+        var sign = minor < 0 ? "-" : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{sign}{symbol}{Math.Abs(minor) / 100m:N2}");
+    }
+
+    private static void EnsureSameCurrency(Money a, Money b)
+    {
+        if (!string.Equals(a.Currency, b.Currency, StringComparison.Ordinal))
+        {
+            throw new DomainException($"Cannot combine {a.Currency} and {b.Currency} amounts.");
+        }
+    }
+}

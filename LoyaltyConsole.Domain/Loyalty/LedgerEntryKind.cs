@@ -1,0 +1,9 @@
+namespace LoyaltyConsole.Domain.Loyalty;
+
+public enum LedgerEntryKind
+{
+    Earn,
+    Redeem,
+    Expire,
+    Adjust,
+}

@@ -1,0 +1,7 @@
+namespace LoyaltyConsole.Domain.Visits;
+
+public enum LineKind
+{
+    Service,
+    Retail,
+}

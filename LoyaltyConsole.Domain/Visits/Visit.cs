@@ -1,0 +1,43 @@
+using LoyaltyConsole.Domain.Common;
+
+namespace LoyaltyConsole.Domain.Visits;
+
+/// <summary>A salon visit or a store order, with its lines. Amounts are minor units of the location's currency.</summary>
+public sealed class Visit : SyncedEntity
+{
+    private readonly List<VisitLine> _lines = [];
+
+    private Visit()
+    {
+    }
+
+    public Visit(int clientId, int locationId, DateTime occurredAt, string currency, string source, string externalId)
+        : base(source, externalId)
+    {
+        ClientId = clientId;
+        LocationId = locationId;
+        OccurredAt = Guard.Utc(occurredAt, "Visit time");
+        Currency = currency;
+    }
+
+    public long Id { get; private set; }
+    public int ClientId { get; private set; }
+    public int LocationId { get; private set; }
+    public DateTime OccurredAt { get; private set; }
+    public string Currency { get; private set; } = "";
+
+    /// <summary>Sum of the lines' amounts after discounts, in minor units.</summary>
+    public long TotalMinor { get; private set; }
+
+    public IReadOnlyList<VisitLine> Lines => _lines.AsReadOnly();
+
+    public Money Total => new(TotalMinor, Currency);
+
+    public VisitLine AddLine(LineKind kind, string item, string category, string? brand, int? staffId, int quantity, long unitPriceMinor, long discountMinor = 0)
+    {
+        var line = new VisitLine(kind, item, category, brand, staffId, quantity, unitPriceMinor, discountMinor);
+        _lines.Add(line);
+        TotalMinor += line.AmountMinor;
+        return line;
+    }
+}

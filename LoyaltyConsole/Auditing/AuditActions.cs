@@ -1,0 +1,19 @@
+namespace LoyaltyConsole.Auditing;
+
+/// <summary>Names of audited actions, as stored and filtered on.</summary>
+public static class AuditActions
+{
+    public const string UserCreated = "user.created";
+    public const string UserInvited = "user.invite-issued";
+    public const string UserRolesChanged = "user.roles-changed";
+    public const string UserLocationsChanged = "user.locations-changed";
+    public const string UserLocked = "user.locked";
+    public const string UserUnlocked = "user.unlocked";
+    public const string JobRunRequested = "job.run-requested";
+    public const string DemoSeeded = "demo.seeded";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded,
+    ];
+}

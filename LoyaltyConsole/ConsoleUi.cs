@@ -1,0 +1,40 @@
+using LoyaltyConsole.Components;
+using LoyaltyConsole.Features.Audit;
+using LoyaltyConsole.Features.Clients;
+using LoyaltyConsole.Features.Users;
+using MudBlazor.Services;
+
+namespace LoyaltyConsole;
+
+internal static class ConsoleUi
+{
+    public static IHostApplicationBuilder AddConsoleUi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ClientDirectory>();
+        builder.Services.AddSingleton<AuditQuery>();
+        builder.Services.AddSingleton<UserAdministration>();
+        return builder;
+    }
+
+    public static WebApplication UseConsoleUi(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+using LoyaltyConsole.Domain.Auditing;
+using LoyaltyConsole.Domain.Clients;
+using LoyaltyConsole.Domain.Locations;
+using LoyaltyConsole.Domain.Loyalty;
+using LoyaltyConsole.Domain.Visits;
+using LoyaltyConsole.Identity;
+using LoyaltyConsole.Jobs;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+
+namespace LoyaltyConsole.Data;
+
+public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
+    : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Location> Locations => Set<Location>();
+    public DbSet<Staff> Staff => Set<Staff>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<VisitLine> VisitLines => Set<VisitLine>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<TierDefinition> Tiers => Set<TierDefinition>();
+    public DbSet<TierChange> TierChanges => Set<TierChange>();
+    public DbSet<UserLocation> UserLocations => Set<UserLocation>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ApplicationDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Times are UTC everywhere; the converter restores DateTimeKind.Utc on read, which SQLite does not keep.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    // The audit log is append-only: no code path may update or delete an entry.
+    private void RefuseAuditRewrites()
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit entries are append-only and cannot be changed or deleted.");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace LoyaltyConsole.Identity;
+
+/// <summary>Authorization policies; every page names one of these.</summary>
+public static class Policies
+{
+    /// <summary>Any signed-in user of any role.</summary>
+    public const string SignedIn = nameof(SignedIn);
+
+    public const string ViewClients = nameof(ViewClients);
+    public const string ManageUsers = nameof(ManageUsers);
+    public const string ManageJobs = nameof(ManageJobs);
+    public const string ViewAudit = nameof(ViewAudit);
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
+    {
+        [SignedIn] = [.. Roles.All],
+        [ViewClients] = [Roles.Manager, Roles.MarketingLead, Roles.Owner],
+        [ManageUsers] = [Roles.Admin],
+        [ManageJobs] = [Roles.Admin],
+        [ViewAudit] = [Roles.Owner, Roles.Admin],
+    };
+
+    public static void Configure(AuthorizationOptions options)
+    {
+        foreach (var (policy, roles) in RolesByPolicy)
+        {
+            options.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
+        }
+        options.FallbackPolicy = options.GetPolicy(SignedIn);
+    }
+}

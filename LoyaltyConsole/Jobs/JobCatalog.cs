@@ -1,0 +1,68 @@
+using LoyaltyConsole.Auditing;
+using LoyaltyConsole.Data;
+using Quartz;
+using Quartz.Impl.Matchers;
+
+namespace LoyaltyConsole.Jobs;
+
+public sealed record JobSummary(
+    string Name, string Description, string? Cron, DateTime? NextRunAt, JobRun? LastRun, bool IsRunning);
+
+/// <summary>Lists the scheduled jobs with their state and lets an Admin run one now.</summary>
+public sealed class JobCatalog(
+    ISchedulerFactory schedulerFactory,
+    IDbContextFactory<ApplicationDbContext> dbFactory,
+    AuditLog audit)
+{
+    public async Task<IReadOnlyList<JobSummary>> ListAsync(CancellationToken ct = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(ct);
+        var running = (await scheduler.GetCurrentlyExecutingJobs(ct)).Select(j => j.JobDetail.Key.Name).ToHashSet();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var result = new List<JobSummary>();
+        foreach (var key in (await scheduler.GetJobKeys(GroupMatcher<JobKey>.AnyGroup(), ct)).OrderBy(k => k.Name))
+        {
+            var detail = await scheduler.GetJobDetail(key, ct);
+            var triggers = await scheduler.GetTriggersOfJob(key, ct);
+            var cron = triggers.OfType<ICronTrigger>().FirstOrDefault();
+            var next = triggers.Select(t => t.GetNextFireTimeUtc()).Where(t => t.HasValue).Min();
+            var lastRun = await db.JobRuns.AsNoTracking()
+                .Where(r => r.JobKey == key.Name)
+                .OrderByDescending(r => r.StartedAt)
+                .FirstOrDefaultAsync(ct);
+            result.Add(new JobSummary(
+                key.Name, detail?.Description ?? "", cron?.CronExpressionString, next?.UtcDateTime, lastRun,
+                running.Contains(key.Name)));
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<JobRun>> HistoryAsync(string jobName, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.JobRuns.AsNoTracking()
+            .Where(r => r.JobKey == jobName)
+            .OrderByDescending(r => r.StartedAt)
+            .Take(take)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Fires the job once, now; the request is audited before the scheduler is asked.</summary>
+    public async Task RunNowAsync(string jobName, AuditActor actor, CancellationToken ct = default)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(ct);
+        var key = new JobKey(jobName);
+        if (!await scheduler.CheckExists(key, ct))
+        {
+            throw new InvalidOperationException($"There is no job called '{jobName}'.");
+        }
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await audit.AppendAsync(db, actor, AuditActions.JobRunRequested, "Job", jobName, null, new { Job = jobName }, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        await scheduler.TriggerJob(key, new JobDataMap { [JobRunRecorder.TriggeredByKey] = actor.Name }, ct);
+    }
+}

@@ -1,0 +1,12 @@
+namespace LoyaltyConsole.Jobs;
+
+public sealed class JobsOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>Quartz cron expressions by job name; a job without an entry keeps its default schedule.</summary>
+    public Dictionary<string, string> Schedules { get; init; } = [];
+
+    /// <summary>Time zone the cron expressions are read in (IANA id).</summary>
+    public string TimeZone { get; init; } = "UTC";
+}

@@ -1,0 +1,13 @@
+namespace LoyaltyConsole.Jobs;
+
+/// <summary>What the Jobs page needs to know about a job beyond what Quartz stores.</summary>
+public sealed record ScheduledJob(string Name, string Description, string DefaultCron);
+
+public static class ScheduledJobs
+{
+    public static readonly ScheduledJob DemoDailyVisits = new(
+        "demo-daily-visits", "Adds the day's new visits to the demo business so it keeps moving.", "0 30 23 * * ?");
+
+    public static readonly ScheduledJob VerifyAudit = new(
+        "verify-audit-chain", "Re-computes the audit log's hash chain and fails loudly if any entry was altered.", "0 15 2 * * ?");
+}

@@ -1,0 +1,32 @@
+using LoyaltyConsole;
+using LoyaltyConsole.Auditing;
+using LoyaltyConsole.Cli;
+using LoyaltyConsole.Data;
+using LoyaltyConsole.DemoData;
+using LoyaltyConsole.Identity;
+using LoyaltyConsole.Jobs;
+
+var isCommand = CommandLine.IsCommand(args);
+var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+
+builder.AddData();
+builder.AddAuditing();
+builder.AddConsoleIdentity();
+builder.AddDemoData();
+builder.AddJobs();
+builder.AddConsoleUi();
+
+var app = builder.Build();
+
+if (isCommand)
+{
+    return await CommandLine.RunAsync(app, args);
+}
+
+await app.InitializeAsync();
+app.UseConsoleUi();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point type, visible to <c>WebApplicationFactory&lt;Program&gt;</c> in tests.</summary>
+public partial class Program;

@@ -1,0 +1,83 @@
+using LoyaltyConsole.Auditing;
+using LoyaltyConsole.Data;
+using LoyaltyConsole.DemoData;
+using LoyaltyConsole.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace LoyaltyConsole;
+
+public sealed class BootstrapOptions
+{
+    public const string SectionName = "Bootstrap";
+
+    /// <summary>Creates this Admin at start-up when no Admin exists (production's alternative to <c>-- create-admin</c>).</summary>
+    public string? AdminEmail { get; set; }
+
+    /// <summary>Its password; supply through an environment variable or a secret store, never appsettings in the repo.</summary>
+    public string? AdminPassword { get; set; }
+}
+
+internal static class Startup
+{
+    /// <summary>Schema, roles, the bootstrap Admin and (in Development, on an empty database) the demo business.</summary>
+    public static async Task InitializeAsync(this WebApplication app)
+    {
+        var lifetime = app.Lifetime.ApplicationStopping;
+        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateOnStartupAsync(lifetime);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var seeder = services.GetRequiredService<IdentitySeeder>();
+        await seeder.EnsureRolesAsync();
+        await CreateBootstrapAdminAsync(services, seeder, lifetime);
+
+        var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        if (demo.Enabled && demo.SeedOnEmptyDatabase)
+        {
+            var demoSeeder = services.GetRequiredService<DemoSeeder>();
+            if (await demoSeeder.IsDatabaseEmptyAsync(lifetime))
+            {
+                Console.WriteLine($"Generating the demo business ({demo.Clients:N0} clients, seed {demo.Seed})...");
+                var result = await demoSeeder.SeedAsync(demo.Clients, demo.Seed, progress: null, ct: lifetime);
+                Console.WriteLine($"Demo business ready: {result.Clients:N0} clients, {result.Visits:N0} visits in {result.Elapsed.TotalSeconds:N1} s.");
+            }
+            var created = await services.GetRequiredService<DemoUsers>().EnsureAsync(lifetime);
+            PrintDemoUsers(created, demo.UserPassword);
+        }
+    }
+
+    public static void PrintDemoUsers(IReadOnlyList<DemoUser> created, string password)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+        Console.WriteLine();
+        Console.WriteLine("Demo users (Development only), all with password " + password + ":");
+        foreach (var user in created)
+        {
+            Console.WriteLine($"  {user.Role,-14} {user.Email}{(user.LocationKey is null ? "" : $"  (location: {user.LocationKey})")}");
+        }
+        Console.WriteLine();
+    }
+
+    private static async Task CreateBootstrapAdminAsync(IServiceProvider services, IdentitySeeder seeder, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<IOptions<BootstrapOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.AdminEmail))
+        {
+            return;
+        }
+        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
+        if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        {
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(options.AdminPassword))
+        {
+            throw new InvalidOperationException("Bootstrap:AdminEmail is set but Bootstrap:AdminPassword is not.");
+        }
+        await seeder.CreateAdminAsync(options.AdminEmail, options.AdminPassword, AuditActor.System, ct);
+    }
+}
