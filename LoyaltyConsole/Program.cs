@@ -13,6 +13,7 @@ builder.AddData();
 builder.AddAuditing();
 builder.AddConsoleIdentity();
 builder.AddDemoData();
+builder.AddStartupTasks();
 builder.AddJobs();
 builder.AddConsoleUi();
 
@@ -23,7 +24,6 @@ if (isCommand)
     return await CommandLine.RunAsync(app, args);
 }
 
-await app.InitializeAsync();
 app.UseConsoleUi();
 await app.RunAsync();
 return 0;

@@ -18,15 +18,20 @@ public sealed class BootstrapOptions
     public string? AdminPassword { get; set; }
 }
 
-internal static class Startup
+/// <summary>
+/// Runs before the scheduler and the web server start (hosted services start in registration order): schema, roles,
+/// the bootstrap Admin and, when the demo is enabled, the demo business on an empty database.
+/// </summary>
+internal sealed class Startup(IServiceProvider root) : IHostedService
 {
-    /// <summary>Schema, roles, the bootstrap Admin and (in Development, on an empty database) the demo business.</summary>
-    public static async Task InitializeAsync(this WebApplication app)
-    {
-        var lifetime = app.Lifetime.ApplicationStopping;
-        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateOnStartupAsync(lifetime);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        await using var scope = app.Services.CreateAsyncScope();
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var lifetime = cancellationToken;
+        await root.GetRequiredService<DatabaseInitializer>().MigrateOnStartupAsync(lifetime);
+
+        await using var scope = root.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var seeder = services.GetRequiredService<IdentitySeeder>();
         await seeder.EnsureRolesAsync();
@@ -79,5 +84,15 @@ internal static class Startup
             throw new InvalidOperationException("Bootstrap:AdminEmail is set but Bootstrap:AdminPassword is not.");
         }
         await seeder.CreateAdminAsync(options.AdminEmail, options.AdminPassword, AuditActor.System, ct);
+    }
+}
+
+internal static class StartupRegistration
+{
+    /// <summary>Register before <c>AddJobs</c>: the scheduler must not start on an unmigrated database.</summary>
+    public static IHostApplicationBuilder AddStartupTasks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<Startup>();
+        return builder;
     }
 }

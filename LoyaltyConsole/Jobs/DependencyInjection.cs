@@ -15,11 +15,12 @@ public static class DependencyInjection
         var options = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
         var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
 
+        builder.Services.AddHostedService<QuartzLoggingBridge>();
         builder.Services.AddSingleton<JobRunRecorder>();
         builder.Services.AddSingleton<JobCatalog>();
         builder.Services.AddQuartz(q =>
         {
-            q.SchedulerName = "LoyaltyConsole";
+            q.SchedulerName = options.SchedulerName;
             q.AddJobListener<JobRunRecorder>();
             AddJob<VerifyAuditJob>(q, ScheduledJobs.VerifyAudit, options);
             if (demo.Enabled)

@@ -9,4 +9,7 @@ public sealed class JobsOptions
 
     /// <summary>Time zone the cron expressions are read in (IANA id).</summary>
     public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>Instances sharing a clustered job store must use the same name; separate apps in one process must not.</summary>
+    public string SchedulerName { get; init; } = "LoyaltyConsole";
 }

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LoyaltyConsole.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on its own SQLite file, with a small demo business and the demo users. Each instance gets a fresh
+/// database, so tests never share state. <paramref name="kestrel"/> serves on a real loopback port for the browser.
+/// </summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    public const string Password = "Test-Pass-2026";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", Guid.NewGuid().ToString("N"));
+    private readonly int _clients;
+    private readonly int _seed;
+    private readonly bool _seedDemo;
+
+    public TestApp(int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true)
+    {
+        _clients = clients;
+        _seed = seed;
+        _seedDemo = seedDemo;
+        Directory.CreateDirectory(_directory);
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public string DatabasePath => Path.Combine(_directory, "test.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:SeedOnEmptyDatabase", _seedDemo ? "true" : "false");
+        builder.UseSetting("Demo:Clients", _clients.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Demo:Seed", _seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Demo:UserPassword", Password);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Quartz keeps schedulers in a process-wide registry by name; each test host needs its own.
+        builder.UseSetting("Jobs:SchedulerName", "tests-" + Path.GetFileName(_directory));
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by the OS is left for the temp cleaner; it does not affect other tests.
+        }
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,106 @@
+using LoyaltyConsole.Data;
+using LoyaltyConsole.DemoData;
+using LoyaltyConsole.Domain.Common;
+using LoyaltyConsole.Domain.Locations;
+using LoyaltyConsole.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LoyaltyConsole.Tests.Integration;
+
+public sealed class DemoBusinessTests
+{
+    private static async Task<string> FingerprintAsync(TestApp app)
+    {
+        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var clients = await db.Clients.OrderBy(c => c.ExternalId).Select(c => c.ExternalId + c.FirstName + c.LastName + c.PointsBalance + c.TierId).ToListAsync(TestContext.Current.CancellationToken);
+        var visits = await db.Visits.CountAsync(TestContext.Current.CancellationToken);
+        var revenue = await db.Visits.SumAsync(v => v.TotalMinor, TestContext.Current.CancellationToken);
+        var lines = await db.VisitLines.CountAsync(TestContext.Current.CancellationToken);
+        return $"{string.Join("|", clients).GetHashCode(StringComparison.Ordinal)}/{visits}/{revenue}/{lines}";
+    }
+
+    [Fact]
+    public async Task The_demo_business_is_the_same_for_the_same_seed()
+    {
+        // Seeded explicitly with a fixed as-of date, so the comparison does not depend on the day the test runs.
+        await using var first = new TestApp(seedDemo: false);
+        await using var second = new TestApp(seedDemo: false);
+        await using var other = new TestApp(seedDemo: false);
+        var asOf = new DateOnly(2026, 6, 30);
+        await first.Get<DemoSeeder>().SeedAsync(80, 11, asOf, ct: TestContext.Current.CancellationToken);
+        await second.Get<DemoSeeder>().SeedAsync(80, 11, asOf, ct: TestContext.Current.CancellationToken);
+        await other.Get<DemoSeeder>().SeedAsync(80, 12, asOf, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(await FingerprintAsync(first), await FingerprintAsync(second));
+        Assert.NotEqual(await FingerprintAsync(first), await FingerprintAsync(other));
+    }
+
+    [Fact]
+    public async Task The_demo_business_is_a_chain_of_three_locations_with_consistent_points()
+    {
+        await using var app = new TestApp(clients: 150);
+        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+
+        var zones = await db.Locations.Select(l => l.TimeZoneId).ToListAsync(ct);
+        Assert.Equal(3, zones.Distinct().Count());
+        Assert.Equal(150, await db.Clients.CountAsync(ct));
+
+        var mismatched = await db.Clients
+            .Where(c => c.PointsBalance != db.LedgerEntries.Where(e => e.ClientId == c.Id).Sum(e => e.Points))
+            .CountAsync(ct);
+        Assert.Equal(0, mismatched);
+        Assert.Equal(0, await db.Clients.CountAsync(c => c.PointsBalance < 0, ct));
+
+        var categories = await db.VisitLines.Select(l => l.Category).Distinct().ToListAsync(ct);
+        Assert.Superset(new HashSet<string> { "Cut", "Colour", "Retail" }, categories.ToHashSet());
+        Assert.True(await db.VisitLines.AnyAsync(l => l.Brand != null, ct));
+
+        var span = await db.Visits.MaxAsync(v => v.OccurredAt, ct) - await db.Visits.MinAsync(v => v.OccurredAt, ct);
+        Assert.InRange(span.TotalDays, 500, 731);
+        Assert.True(await db.TierChanges.AnyAsync(ct));
+        Assert.Equal(0, await db.Clients.CountAsync(c => c.TierId == null && c.LastVisitAt != null, ct));
+    }
+
+    [Fact]
+    public async Task Seeding_a_database_that_already_holds_a_business_is_refused()
+    {
+        await using var app = new TestApp(clients: 20);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.Get<DemoSeeder>().SeedAsync(20, 1, ct: TestContext.Current.CancellationToken));
+
+        Assert.Contains("empty database", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_record_with_the_same_source_and_external_id_is_rejected_by_the_database()
+    {
+        await using var app = new TestApp(clients: 5);
+        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var existing = await db.Locations.FirstAsync(TestContext.Current.CancellationToken);
+
+        db.Locations.Add(new Location("Duplicate", "America/New_York", "USD", existing.Source, existing.ExternalId));
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_daily_job_appends_visits_once_per_day()
+    {
+        await using var app = new TestApp(clients: 300);
+        var daily = app.Get<DemoDailyVisits>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var before = await db.Visits.CountAsync(TestContext.Current.CancellationToken);
+
+        var added = await daily.AppendDayAsync(today, TestContext.Current.CancellationToken);
+        var again = await daily.AppendDayAsync(today, TestContext.Current.CancellationToken);
+
+        Assert.True(added > 0, "300 clients with regular rhythms should include someone due today.");
+        Assert.Equal(0, again);
+        Assert.Equal(before + added, await db.Visits.CountAsync(TestContext.Current.CancellationToken));
+        var mismatched = await db.Clients.CountAsync(c => c.PointsBalance != db.LedgerEntries.Where(e => e.ClientId == c.Id).Sum(e => e.Points), TestContext.Current.CancellationToken);
+        Assert.Equal(0, mismatched);
+        Assert.Equal(added, await db.Visits.CountAsync(v => v.Source == Sources.Demo && v.ExternalId.StartsWith($"daily-{today:yyyyMMdd}-"), TestContext.Current.CancellationToken));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Reflection;
+using LoyaltyConsole.Identity;
+using LoyaltyConsole.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LoyaltyConsole.Tests.Integration;
+
+public sealed class PageAuthorizationTests
+{
+    /// <summary>Every routable page and the policy it must require. Adding a page without adding it here fails the test.</summary>
+    private static readonly Dictionary<string, string> ExpectedPolicies = new()
+    {
+        ["/"] = Policies.SignedIn,
+        ["/clients"] = Policies.ViewClients,
+        ["/clients/{ClientId:int}"] = Policies.ViewClients,
+        ["/audit"] = Policies.ViewAudit,
+        ["/admin/users"] = Policies.ManageUsers,
+        ["/admin/jobs"] = Policies.ManageJobs,
+        ["/forbidden"] = Policies.SignedIn,
+        ["/not-found"] = Policies.SignedIn,
+        ["/error"] = Policies.SignedIn,
+        ["/Account/Manage"] = Policies.SignedIn,
+        ["/Account/Manage/ChangePassword"] = Policies.SignedIn,
+    };
+
+    private static IEnumerable<(string Route, Type Page)> RoutablePages() =>
+        typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(IComponent).IsAssignableFrom(t))
+            .SelectMany(t => t.GetCustomAttributes<RouteAttribute>().Select(r => (r.Template, t)));
+
+    [Fact]
+    public void Every_page_requires_its_intended_policy_and_only_account_pages_are_public()
+    {
+        var pages = RoutablePages().ToList();
+        Assert.True(pages.Count > 15, "the route scan found the pages");
+
+        foreach (var (route, page) in pages)
+        {
+            var anonymous = page.GetCustomAttribute<AllowAnonymousAttribute>() is not null;
+            var policies = page.GetCustomAttributes<AuthorizeAttribute>(inherit: true).Select(a => a.Policy).ToList();
+            if (anonymous)
+            {
+                Assert.True(route.StartsWith("/Account/", StringComparison.Ordinal) && !route.StartsWith("/Account/Manage", StringComparison.Ordinal),
+                    $"{route} is public but is not an account page.");
+                Assert.Empty(policies);
+                continue;
+            }
+            Assert.True(ExpectedPolicies.TryGetValue(route, out var expected), $"{route} ({page.Name}) has no expected policy in this test.");
+            Assert.Equal([expected], policies);
+        }
+        Assert.Equal(ExpectedPolicies.Keys.Order(), pages.Where(p => p.Page.GetCustomAttribute<AllowAnonymousAttribute>() is null).Select(p => p.Route).Order());
+    }
+
+    [Fact]
+    public void Policies_grant_exactly_the_intended_roles()
+    {
+        Assert.Equal([Roles.Manager, Roles.MarketingLead, Roles.Owner], Policies.RolesByPolicy[Policies.ViewClients]);
+        Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageUsers]);
+        Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageJobs]);
+        Assert.Equal([Roles.Owner, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAudit]);
+    }
+
+    [Fact]
+    public async Task Anonymous_requests_to_every_protected_page_are_sent_to_the_login_page()
+    {
+        await using var app = new TestApp(clients: 5);
+        using var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        foreach (var route in ExpectedPolicies.Keys.Where(r => r != "/error"))
+        {
+            var path = route.Replace("{ClientId:int}", "1", StringComparison.Ordinal);
+            var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{path} answered {response.StatusCode}");
+            Assert.StartsWith("/Account/Login", response.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        }
+
+        var login = await http.GetAsync("/Account/Login", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+}
