@@ -16,6 +16,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly int _clients;
     private readonly int _seed;
     private readonly bool _seedDemo;
+    private readonly bool _kestrel;
 
     public TestApp(int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true)
     {
@@ -23,6 +24,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         _seed = seed;
         _seedDemo = seedDemo;
         Directory.CreateDirectory(_directory);
+        _kestrel = kestrel;
         if (kestrel)
         {
             UseKestrel(0);
@@ -33,7 +35,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        // The browser tests run the app the way the README does (Development: static web assets served from the
+        // build, demo users); the in-process tests use a neutral environment.
+        builder.UseEnvironment(_kestrel ? "Development" : "Testing");
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:SeedOnEmptyDatabase", _seedDemo ? "true" : "false");

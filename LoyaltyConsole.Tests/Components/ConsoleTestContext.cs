@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using Bunit;
+using LoyaltyConsole.DemoData;
+using LoyaltyConsole.Features.Clients;
+using LoyaltyConsole.Identity;
+using LoyaltyConsole.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace LoyaltyConsole.Tests.Components;
+
+/// <summary>
+/// Shared bUnit setup: MudBlazor services, loose JS interop, a popover provider, the app's real services over a
+/// real (per-test) SQLite database, and a fake signed-in user whose policies follow the app's role map.
+/// </summary>
+public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
+{
+    protected TestApp App { get; } = new(clients: 80);
+
+    protected ConsoleTestContext()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    public ValueTask InitializeAsync()
+    {
+        Services.AddSingleton(App.Get<ClientDirectory>());
+        Services.AddSingleton(App.Get<AccessScopeResolver>());
+        return ValueTask.CompletedTask;
+    }
+
+    protected async Task SignInAsync(DemoUser demo)
+    {
+        var principal = await App.PrincipalAsync(demo);
+        var roles = Roles.All.Where(principal.IsInRole).ToArray();
+        AddAuthorization()
+            .SetAuthorized(demo.Email)
+            .SetRoles(roles)
+            .SetPolicies(Policies.RolesByPolicy.Where(p => p.Value.Intersect(roles).Any()).Select(p => p.Key).ToArray())
+            .SetClaims(new Claim(ClaimTypes.NameIdentifier, principal.FindFirstValue(ClaimTypes.NameIdentifier)!));
+        Render<MudPopoverProvider>();
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await App.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
