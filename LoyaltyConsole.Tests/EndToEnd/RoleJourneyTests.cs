@@ -108,10 +108,10 @@ public sealed class RoleJourneyTests
         }
     }
 
-    private static Task WaitForCircuitAsync(IPage page) =>
+    internal static Task WaitForCircuitAsync(IPage page) =>
         Assertions.Expect(page.Locator("#circuit-state")).ToHaveAttributeAsync("data-interactive", "true", new LocatorAssertionsToHaveAttributeOptions { Timeout = 20_000 });
 
-    private static async Task LogInAsync(IPage page, string baseUrl, string email)
+    internal static async Task LogInAsync(IPage page, string baseUrl, string email)
     {
         await page.GotoAsync(baseUrl + "/Account/Login");
         await page.Locator("#Input\\.Email").FillAsync(email);
