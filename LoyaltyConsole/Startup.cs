@@ -28,26 +28,25 @@ internal sealed class Startup(IServiceProvider root) : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var lifetime = cancellationToken;
-        await root.GetRequiredService<DatabaseInitializer>().MigrateOnStartupAsync(lifetime);
+        await root.GetRequiredService<DatabaseInitializer>().MigrateOnStartupAsync(cancellationToken);
 
         await using var scope = root.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var seeder = services.GetRequiredService<IdentitySeeder>();
         await seeder.EnsureRolesAsync();
-        await CreateBootstrapAdminAsync(services, seeder, lifetime);
+        await CreateBootstrapAdminAsync(services, seeder, cancellationToken);
 
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         if (demo.Enabled && demo.SeedOnEmptyDatabase)
         {
             var demoSeeder = services.GetRequiredService<DemoSeeder>();
-            if (await demoSeeder.IsDatabaseEmptyAsync(lifetime))
+            if (await demoSeeder.IsDatabaseEmptyAsync(cancellationToken))
             {
                 Console.WriteLine($"Generating the demo business ({demo.Clients:N0} clients, seed {demo.Seed})...");
-                var result = await demoSeeder.SeedAsync(demo.Clients, demo.Seed, progress: null, ct: lifetime);
+                var result = await demoSeeder.SeedAsync(demo.Clients, demo.Seed, progress: null, ct: cancellationToken);
                 Console.WriteLine($"Demo business ready: {result.Clients:N0} clients, {result.Visits:N0} visits in {result.Elapsed.TotalSeconds:N1} s.");
             }
-            var created = await services.GetRequiredService<DemoUsers>().EnsureAsync(lifetime);
+            var created = await services.GetRequiredService<DemoUsers>().EnsureAsync(cancellationToken);
             PrintDemoUsers(created, demo.UserPassword);
         }
     }

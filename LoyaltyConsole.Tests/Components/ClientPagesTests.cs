@@ -12,7 +12,7 @@ public sealed class ClientPagesTests : ConsoleTestContext
     private async Task<(int Own, int Other)> ClientsOfAsync()
     {
         var soho = (await App.ScopeAsync(TestUsers.ManagerSoho)).LocationIds.Single();
-        await using var db = await App.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await using var db = await App.CreateDbContextAsync();
         var own = await db.Clients.Where(c => c.HomeLocationId == soho).Select(c => c.Id).FirstAsync(TestContext.Current.CancellationToken);
         var other = await db.Clients.Where(c => c.HomeLocationId != soho).Select(c => c.Id).FirstAsync(TestContext.Current.CancellationToken);
         return (own, other);
@@ -39,7 +39,7 @@ public sealed class ClientPagesTests : ConsoleTestContext
     {
         await SignInAsync(TestUsers.ManagerSoho);
         var (_, other) = await ClientsOfAsync();
-        await using var db = await App.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await using var db = await App.CreateDbContextAsync();
         var client = await db.Clients.SingleAsync(c => c.Id == other, TestContext.Current.CancellationToken);
 
         var cut = Render<ClientDetailPage>(p => p.Add(x => x.ClientId, other));

@@ -1,3 +1,4 @@
+using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace LoyaltyConsole.Tests.EndToEnd;
@@ -32,5 +33,66 @@ public static class Browser
             Args = Flags,
         });
         return (playwright, browser);
+    }
+}
+
+/// <summary>
+/// One browser journey: the app on a real loopback port (fresh database) and a Chromium page sized for screenshots.
+/// Disposing closes the browser and stops the app.
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private BrowserSession(IPlaywright playwright, IBrowser browser, TestApp app, IPage page)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        App = app;
+        Page = page;
+        BaseUrl = app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+    }
+
+    public TestApp App { get; }
+    public IPage Page { get; }
+    public string BaseUrl { get; }
+
+    public static async Task<BrowserSession> StartAsync(int clients)
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        var app = new TestApp(clients: clients, kestrel: true);
+        app.StartServer();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        return new BrowserSession(playwright, browser, app, page);
+    }
+
+    public Task<IResponse?> GotoAsync(string path) => Page.GotoAsync(BaseUrl + path);
+
+    /// <summary>Waits until the Blazor circuit is live, so clicks are handled rather than lost on prerendered HTML.</summary>
+    public Task WaitForCircuitAsync() =>
+        Assertions.Expect(Page.Locator("#circuit-state")).ToHaveAttributeAsync("data-interactive", "true", new LocatorAssertionsToHaveAttributeOptions { Timeout = 20_000 });
+
+    public async Task LogInAsync(string email)
+    {
+        await GotoAsync("/Account/Login");
+        await Page.Locator("#Input\\.Email").FillAsync(email);
+        await Page.Locator("#Input\\.Password").FillAsync(TestApp.Password);
+        await Page.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(Page.Locator("#main-nav")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 20_000 });
+    }
+
+    public Task ScreenshotAsync(string name)
+    {
+        var directory = Path.Combine(Domain.ArchitectureTests.RepositoryRoot(), "docs", "screenshots");
+        Directory.CreateDirectory(directory);
+        return Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name) });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await App.DisposeAsync();
     }
 }

@@ -1,5 +1,7 @@
+using LoyaltyConsole.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LoyaltyConsole.Tests.Infrastructure;
@@ -53,6 +55,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         where T : notnull => Services.GetRequiredService<T>();
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    /// <summary>A fresh context on this app's database, for arranging and asserting.</summary>
+    public Task<ApplicationDbContext> CreateDbContextAsync() =>
+        Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
 
     public override async ValueTask DisposeAsync()
     {

@@ -22,7 +22,7 @@ public sealed class AuditLogTests
 
         Assert.True(result.Succeeded, result.Message);
         Assert.StartsWith("http://localhost/Account/ResetPassword?code=", result.InviteLink, StringComparison.Ordinal);
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         var entry = await db.AuditEntries.OrderByDescending(e => e.Sequence).FirstAsync(Ct);
         Assert.Equal(AuditActions.UserCreated, entry.Action);
         Assert.Equal(admin.Id, entry.ActorId);
@@ -35,7 +35,7 @@ public sealed class AuditLogTests
     {
         await using var app = new TestApp(clients: 10);
         var admin = AuditActor.From(await app.PrincipalAsync(TestUsers.Admin));
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         var entriesBefore = await db.AuditEntries.CountAsync(Ct);
         var usersBefore = await db.Users.CountAsync(Ct);
 
@@ -64,7 +64,7 @@ public sealed class AuditLogTests
         Assert.True((await users.ListAsync(Ct)).Single(u => u.Id == targetId).IsLocked);
         Assert.True((await users.SetLockedAsync(targetId, false, admin, Ct)).Succeeded);
 
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         var actions = await db.AuditEntries.Where(e => e.EntityId == targetId && e.ActorId == admin.Id).OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(Ct);
         Assert.Equal([AuditActions.UserRolesChanged, AuditActions.UserLocationsChanged, AuditActions.UserLocked, AuditActions.UserUnlocked], actions);
         var roles = await db.AuditEntries.SingleAsync(e => e.EntityId == targetId && e.Action == AuditActions.UserRolesChanged, Ct);
@@ -87,7 +87,7 @@ public sealed class AuditLogTests
     public async Task Audit_entries_cannot_be_updated_or_deleted_through_the_data_layer_or_in_SQL()
     {
         await using var app = new TestApp(clients: 10);
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         var entry = await db.AuditEntries.FirstAsync(Ct);
 
         db.Remove(entry);
@@ -102,7 +102,7 @@ public sealed class AuditLogTests
     public async Task The_verifier_reports_the_first_entry_tampered_with_outside_the_app()
     {
         await using var app = new TestApp(clients: 10);
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         var count = await db.AuditEntries.CountAsync(Ct);
         Assert.True(count >= 3, "seeding writes several entries");
 

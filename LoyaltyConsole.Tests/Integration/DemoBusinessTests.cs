@@ -11,7 +11,7 @@ public sealed class DemoBusinessTests
 {
     private static async Task<string> FingerprintAsync(TestApp app)
     {
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await using var db = await app.CreateDbContextAsync();
         var clients = await db.Clients.OrderBy(c => c.ExternalId).Select(c => c.ExternalId + c.FirstName + c.LastName + c.PointsBalance + c.TierId).ToListAsync(TestContext.Current.CancellationToken);
         var visits = await db.Visits.CountAsync(TestContext.Current.CancellationToken);
         var revenue = await db.Visits.SumAsync(v => v.TotalMinor, TestContext.Current.CancellationToken);
@@ -39,7 +39,7 @@ public sealed class DemoBusinessTests
     public async Task The_demo_business_is_a_chain_of_three_locations_with_consistent_points()
     {
         await using var app = new TestApp(clients: 150);
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await using var db = await app.CreateDbContextAsync();
         var ct = TestContext.Current.CancellationToken;
 
         var zones = await db.Locations.Select(l => l.TimeZoneId).ToListAsync(ct);
@@ -76,7 +76,7 @@ public sealed class DemoBusinessTests
     public async Task A_second_record_with_the_same_source_and_external_id_is_rejected_by_the_database()
     {
         await using var app = new TestApp(clients: 5);
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await using var db = await app.CreateDbContextAsync();
         var existing = await db.Locations.FirstAsync(TestContext.Current.CancellationToken);
 
         db.Locations.Add(new Location("Duplicate", "America/New_York", "USD", existing.Source, existing.ExternalId));
@@ -90,7 +90,7 @@ public sealed class DemoBusinessTests
         await using var app = new TestApp(clients: 300);
         var daily = app.Get<DemoDailyVisits>();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await using var db = await app.CreateDbContextAsync();
         var before = await db.Visits.CountAsync(TestContext.Current.CancellationToken);
 
         var added = await daily.AppendDayAsync(today, TestContext.Current.CancellationToken);

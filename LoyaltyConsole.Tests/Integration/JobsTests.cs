@@ -44,7 +44,7 @@ public sealed class JobsTests
         Assert.StartsWith("Audit log intact", run.Message, StringComparison.Ordinal);
         Assert.NotNull(run.DurationMs);
 
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.JobRunRequested && e.EntityId == ScheduledJobs.VerifyAudit.Name && e.ActorId == admin.Id, Ct));
     }
 

@@ -18,7 +18,7 @@ public sealed class LocationScopeTests
 
         var page = await app.Get<ClientDirectory>().SearchAsync(scope, new ClientQuery(PageSize: 500), Ct);
 
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         Assert.Equal(await db.Clients.CountAsync(c => c.HomeLocationId == soho, Ct), page.TotalCount);
         Assert.All(page.Items, row => Assert.Equal(soho, row.LocationId));
         Assert.True(page.TotalCount < await db.Clients.CountAsync(Ct));
@@ -30,7 +30,7 @@ public sealed class LocationScopeTests
         await using var app = new TestApp(clients: 200);
         var soho = await app.ScopeAsync(TestUsers.ManagerSoho);
         var wickerPark = await app.ScopeAsync(TestUsers.ManagerWickerPark);
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         var wickerParkClient = await db.Clients.FirstAsync(c => c.HomeLocationId == wickerPark.LocationIds.Single(), Ct);
         var directory = app.Get<ClientDirectory>();
 
@@ -58,7 +58,7 @@ public sealed class LocationScopeTests
         await using var app = new TestApp(clients: 100);
         var owner = await app.ScopeAsync(TestUsers.Owner);
         var directory = app.Get<ClientDirectory>();
-        await using var db = await app.Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(Ct);
+        await using var db = await app.CreateDbContextAsync();
         var sample = await db.Clients.FirstAsync(c => c.PhoneE164 != null && c.Email != null, Ct);
 
         var byName = await directory.SearchAsync(owner, new ClientQuery(Search: $"{sample.FirstName} {sample.LastName}"), Ct);

@@ -119,9 +119,10 @@ public sealed class DemoSeeder(
         {
             // Not HashCode.Combine: it is randomised per process, and the demo must be the same on every run.
             var rng = new Random(unchecked((seed * 1_000_003) + index));
-            var home = locations[PickLocation(rng)];
+            var homeIndex = PickLocation(rng);
+            var home = locations[homeIndex];
             var days = VisitDays(rng, today);
-            var client = CreateClient(rng, index, home, days[0]);
+            var client = CreateClient(rng, index, home, DemoCatalog.Locations[homeIndex].AreaCodes, days[0]);
             plans.Add((client, rng, DemoVisitFactory.HabitsFor(rng), home.Id, days));
         }
         db.Clients.AddRange(plans.Select(p => p.Client));
@@ -196,11 +197,10 @@ public sealed class DemoSeeder(
         }
     }
 
-    private static Client CreateClient(Random rng, int index, Location home, DateOnly firstVisit)
+    private static Client CreateClient(Random rng, int index, Location home, string[] areaCodes, DateOnly firstVisit)
     {
         var first = DemoCatalog.FirstNames[rng.Next(DemoCatalog.FirstNames.Length)];
         var last = DemoCatalog.LastNames[rng.Next(DemoCatalog.LastNames.Length)];
-        var areaCodes = DemoCatalog.Locations.Single(l => home.ExternalId == $"loc-{l.Key}").AreaCodes;
         // 555-01XX numbers are reserved for fiction, so the demo can never text a real person.
         var phone = rng.NextDouble() < 0.9
             ? PhoneNumber.Parse($"({areaCodes[rng.Next(areaCodes.Length)]}) 555-01{rng.Next(0, 100):00}", "US")

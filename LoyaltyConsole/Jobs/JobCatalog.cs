@@ -18,7 +18,7 @@ public sealed class JobCatalog(
     {
         var scheduler = await schedulerFactory.GetScheduler(ct);
         var running = (await scheduler.GetCurrentlyExecutingJobs(ct)).Select(j => j.JobDetail.Key.Name).ToHashSet();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var lastRuns = await LastRunsAsync(ct);
         var result = new List<JobSummary>();
         foreach (var key in (await scheduler.GetJobKeys(GroupMatcher<JobKey>.AnyGroup(), ct)).OrderBy(k => k.Name))
         {
@@ -26,15 +26,19 @@ public sealed class JobCatalog(
             var triggers = await scheduler.GetTriggersOfJob(key, ct);
             var cron = triggers.OfType<ICronTrigger>().FirstOrDefault();
             var next = triggers.Select(t => t.GetNextFireTimeUtc()).Where(t => t.HasValue).Min();
-            var lastRun = await db.JobRuns.AsNoTracking()
-                .Where(r => r.JobKey == key.Name)
-                .OrderByDescending(r => r.StartedAt)
-                .FirstOrDefaultAsync(ct);
             result.Add(new JobSummary(
-                key.Name, detail?.Description ?? "", cron?.CronExpressionString, next?.UtcDateTime, lastRun,
+                key.Name, detail?.Description ?? "", cron?.CronExpressionString, next?.UtcDateTime, lastRuns.GetValueOrDefault(key.Name),
                 running.Contains(key.Name)));
         }
         return result;
+    }
+
+    /// <summary>The latest run of every job, in one query.</summary>
+    private async Task<Dictionary<string, JobRun>> LastRunsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var latest = db.JobRuns.GroupBy(r => r.JobKey).Select(g => g.Max(r => r.Id));
+        return await db.JobRuns.AsNoTracking().Where(r => latest.Contains(r.Id)).ToDictionaryAsync(r => r.JobKey, ct);
     }
 
     public async Task<IReadOnlyList<JobRun>> HistoryAsync(string jobName, int take, CancellationToken ct = default)

@@ -70,7 +70,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         {
             return UserCommandResult.Refused($"A user with email {form.Email.Trim()} already exists.");
         }
-        var locationProblem = await UnknownLocationsAsync(scope, form.LocationIds, ct);
+        var locationProblem = await UnknownLocationsAsync(scope.ServiceProvider.GetRequiredService<ApplicationDbContext>(), form.LocationIds, ct);
         if (locationProblem is not null)
         {
             return UserCommandResult.Refused(locationProblem);
@@ -228,9 +228,6 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         }
         return null;
     }
-
-    private static Task<string?> UnknownLocationsAsync(AsyncServiceScope scope, IReadOnlyCollection<int> ids, CancellationToken ct) =>
-        UnknownLocationsAsync(scope.ServiceProvider.GetRequiredService<ApplicationDbContext>(), ids, ct);
 
     private static async Task<string?> UnknownLocationsAsync(ApplicationDbContext db, IReadOnlyCollection<int> ids, CancellationToken ct)
     {
