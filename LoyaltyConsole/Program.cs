@@ -5,6 +5,7 @@ using LoyaltyConsole.Data;
 using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
+using LoyaltyConsole.Scoring;
 
 var isCommand = CommandLine.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
@@ -13,6 +14,7 @@ builder.AddData();
 builder.AddAuditing();
 builder.AddConsoleIdentity();
 builder.AddDemoData();
+builder.AddScoring();
 builder.AddStartupTasks();
 builder.AddJobs();
 builder.AddConsoleUi();

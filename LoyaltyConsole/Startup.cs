@@ -45,6 +45,10 @@ internal sealed class Startup(IServiceProvider root) : IHostedService
                 Console.WriteLine($"Generating the demo business ({demo.Clients:N0} clients, seed {demo.Seed})...");
                 var result = await demoSeeder.SeedAsync(demo.Clients, demo.Seed, progress: null, ct: cancellationToken);
                 Console.WriteLine($"Demo business ready: {result.Clients:N0} clients, {result.Visits:N0} visits in {result.Elapsed.TotalSeconds:N1} s.");
+                // Score the new business at once so segments and scores are there on first sign-in.
+                var scored = await services.GetRequiredService<Scoring.SegmentationService>()
+                    .RunAsync(DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime), "demo seeding", cancellationToken);
+                Console.WriteLine($"Scored {scored.ClientsScored:N0} clients in {scored.Elapsed.TotalSeconds:N1} s.");
             }
             var created = await services.GetRequiredService<DemoUsers>().EnsureAsync(cancellationToken);
             PrintDemoUsers(created, demo.UserPassword);

@@ -28,6 +28,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
     {
         Services.AddSingleton(App.Get<ClientDirectory>());
         Services.AddSingleton(App.Get<AccessScopeResolver>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Scoring.ScoringQuery>());
         return ValueTask.CompletedTask;
     }
 

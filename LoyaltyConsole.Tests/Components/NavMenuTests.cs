@@ -9,10 +9,10 @@ public sealed class NavMenuTests : ConsoleTestContext
 {
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
-        { "manager.soho@demo.example", ["Home", "Clients"], ["Audit log", "Users", "Jobs"] },
-        { "marketing@demo.example", ["Home", "Clients"], ["Audit log", "Users", "Jobs"] },
-        { "owner@demo.example", ["Home", "Clients", "Audit log"], ["Users", "Jobs"] },
-        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs"], ["Clients"] },
+        { "manager.soho@demo.example", ["Home", "Clients", "Segments"], ["Audit log", "Users", "Jobs", "Model"] },
+        { "marketing@demo.example", ["Home", "Clients", "Segments", "Model"], ["Audit log", "Users", "Jobs"] },
+        { "owner@demo.example", ["Home", "Clients", "Segments", "Model", "Audit log"], ["Users", "Jobs"] },
+        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs"], ["Clients", "Segments", "Model"] },
     };
 
     [Theory]

@@ -17,6 +17,8 @@ public sealed class PageAuthorizationTests
         ["/clients"] = Policies.ViewClients,
         ["/clients/{ClientId:int}"] = Policies.ViewClients,
         ["/audit"] = Policies.ViewAudit,
+        ["/segments"] = Policies.ViewClients,
+        ["/model"] = Policies.ViewModels,
         ["/admin/users"] = Policies.ManageUsers,
         ["/admin/jobs"] = Policies.ManageJobs,
         ["/forbidden"] = Policies.SignedIn,
@@ -61,6 +63,8 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageUsers]);
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageJobs]);
         Assert.Equal([Roles.Owner, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAudit]);
+        Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageSegments]);
+        Assert.Equal([Roles.Owner, Roles.MarketingLead], Policies.RolesByPolicy[Policies.ViewModels]);
     }
 
     [Fact]

@@ -11,9 +11,10 @@ public static class AuditActions
     public const string UserUnlocked = "user.unlocked";
     public const string JobRunRequested = "job.run-requested";
     public const string DemoSeeded = "demo.seeded";
+    public const string SegmentChanged = "segment.changed";
 
     public static readonly IReadOnlyList<string> All =
     [
-        UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded,
+        UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
     ];
 }

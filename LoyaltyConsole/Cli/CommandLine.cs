@@ -18,6 +18,8 @@ public static class CommandLine
         ["seed-demo"] = "Generate the demo business into an empty database: seed-demo [--clients N] [--seed S]",
         ["create-admin"] = "Create an Admin user: create-admin --email EMAIL [--password PASSWORD] (a password is generated when omitted)",
         ["verify-audit"] = "Verify the audit log's hash chain; reports the first broken entry.",
+        ["segment"] = "Score and segment every client now: segment [--as-of YYYY-MM-DD] (default today, UTC)",
+        ["backtest"] = "Fit BG/NBD + Gamma-Gamma on a calibration window and compare predictions with a holdout: backtest --transactions FILE --calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD] [--json OUT]",
         ["help"] = "Show this help.",
     };
 
@@ -34,6 +36,8 @@ public static class CommandLine
                 "seed-demo" => await SeedDemoAsync(app, options),
                 "create-admin" => await CreateAdminAsync(app, options),
                 "verify-audit" => await VerifyAuditAsync(app),
+                "segment" => await SegmentAsync(app, options),
+                "backtest" => BacktestCommand.Run(options, Console.Out),
                 _ => Help(),
             };
         }
@@ -100,6 +104,17 @@ public static class CommandLine
         var result = await app.Services.GetRequiredService<AuditVerifier>().VerifyAsync();
         Console.WriteLine(result.ToString());
         return result.IsIntact ? 0 : 1;
+    }
+
+    private static async Task<int> SegmentAsync(WebApplication app, Dictionary<string, string> options)
+    {
+        var asOf = options.TryGetValue("as-of", out var raw)
+            ? DateOnly.TryParseExact(raw, "yyyy-MM-dd", out var parsed) ? parsed : throw new UsageException($"--as-of must be a date like 2026-11-23; got '{raw}'.")
+            : DateOnly.FromDateTime(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        var summary = await app.Services.GetRequiredService<Scoring.SegmentationService>().RunAsync(asOf, AuditActor.Cli(Environment.UserName).Name);
+        Console.WriteLine(summary.ToString());
+        return 0;
     }
 
     private static int Help()

@@ -2,9 +2,11 @@ using LoyaltyConsole.Domain.Auditing;
 using LoyaltyConsole.Domain.Clients;
 using LoyaltyConsole.Domain.Locations;
 using LoyaltyConsole.Domain.Loyalty;
+using LoyaltyConsole.Domain.Segments;
 using LoyaltyConsole.Domain.Visits;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
+using LoyaltyConsole.Scoring;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 
 namespace LoyaltyConsole.Data;
@@ -23,6 +25,11 @@ public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> 
     public DbSet<UserLocation> UserLocations => Set<UserLocation>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<SegmentDefinition> Segments => Set<SegmentDefinition>();
+    public DbSet<ModelFit> ModelFits => Set<ModelFit>();
+    public DbSet<ClientScore> ClientScores => Set<ClientScore>();
+    public DbSet<SegmentMembership> SegmentMemberships => Set<SegmentMembership>();
+    public DbSet<SegmentationRun> SegmentationRuns => Set<SegmentationRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -12,6 +12,8 @@ public static class Policies
     public const string ManageUsers = nameof(ManageUsers);
     public const string ManageJobs = nameof(ManageJobs);
     public const string ViewAudit = nameof(ViewAudit);
+    public const string ManageSegments = nameof(ManageSegments);
+    public const string ViewModels = nameof(ViewModels);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -20,6 +22,8 @@ public static class Policies
         [ManageUsers] = [Roles.Admin],
         [ManageJobs] = [Roles.Admin],
         [ViewAudit] = [Roles.Owner, Roles.Admin],
+        [ManageSegments] = [Roles.MarketingLead],
+        [ViewModels] = [Roles.Owner, Roles.MarketingLead],
     };
 
     public static void Configure(AuthorizationOptions options)

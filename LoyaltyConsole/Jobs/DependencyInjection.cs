@@ -23,6 +23,7 @@ public static class DependencyInjection
             q.SchedulerName = options.SchedulerName;
             q.AddJobListener<JobRunRecorder>();
             AddJob<VerifyAuditJob>(q, ScheduledJobs.VerifyAudit, options);
+            AddJob<SegmentationJob>(q, ScheduledJobs.Segmentation, options);
             if (demo.Enabled)
             {
                 AddJob<DemoDailyVisitsJob>(q, ScheduledJobs.DemoDailyVisits, options);

@@ -8,6 +8,9 @@ public static class ScheduledJobs
     public static readonly ScheduledJob DemoDailyVisits = new(
         "demo-daily-visits", "Adds the day's new visits to the demo business so it keeps moving.", "0 30 23 * * ?");
 
+    public static readonly ScheduledJob Segmentation = new(
+        "segmentation", "Scores and segments every client once it is night in every location's time zone.", "0 5 * * * ?");
+
     public static readonly ScheduledJob VerifyAudit = new(
         "verify-audit-chain", "Re-computes the audit log's hash chain and fails loudly if any entry was altered.", "0 15 2 * * ?");
 }

@@ -398,6 +398,84 @@ namespace LoyaltyConsole.Data.Migrations
                     b.ToTable("Tiers");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Domain.Segments.SegmentDefinition", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Rule", "LoyaltyConsole.Domain.Segments.SegmentDefinition.Rule#SegmentRule", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int?>("MaxDaysSinceLastVisit")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("MaxPointsToNextReward")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<double?>("MaxProbabilityAlive")
+                                .HasColumnType("REAL");
+
+                            b1.Property<double?>("MaxRetailAttachRate")
+                                .HasColumnType("REAL");
+
+                            b1.Property<int?>("MaxTenureDays")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("MinDaysSinceLastVisit")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("MinPointsExpiring30Days")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("MinPredictedValueMinor")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("MinVisits12Months")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool?>("MustBeEligibleForTierUpgrade")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool?>("MustBeOverdue")
+                                .HasColumnType("INTEGER");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("Segments");
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Domain.Visits.Visit", b =>
                 {
                     b.Property<long>("Id")
@@ -632,6 +710,283 @@ namespace LoyaltyConsole.Data.Migrations
                     b.ToTable("JobRuns");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.ClientScore", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AverageSpendMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DaysSinceLastVisit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EligibleForTierUpgrade")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EligibleTierId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ExpectedVisits90Days")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("FavouriteCategory")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FavouriteStaffId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HomeLocationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("IntervalStdDevDays")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("IsOverdue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LapseAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("MeanIntervalDays")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("ModelFitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("NextTierId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PointsBalance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PointsExpiring30Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PointsToNextReward")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PredictedValueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ProbabilityAlive")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("RetailAttachRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("RfmFrequency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RfmMonetary")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RfmRecency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RfmSegment")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Spend12MonthsMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenureDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TierRationale")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TopBrand")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Visits12Months")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelFitId");
+
+                    b.HasIndex("AsOf", "HomeLocationId");
+
+                    b.HasIndex("ClientId", "AsOf")
+                        .IsUnique();
+
+                    b.ToTable("ClientScores");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.ModelFit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("A")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Alpha")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("B")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("BgNbdConverged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("BgNbdLogLikelihood")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Customers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Gamma")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("GammaGammaConverged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("GammaGammaLogLikelihood")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("P")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Q")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("R")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("SpendCustomers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AsOf")
+                        .IsUnique();
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("ModelFits");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentMembership", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EnteredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ExitedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId", "ExitedOn");
+
+                    b.HasIndex("SegmentId", "ExitedOn", "ClientId");
+
+                    b.ToTable("SegmentMemberships");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Entered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Exited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.ToTable("SegmentRunCount");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ClientsScored")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModelFitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AsOf");
+
+                    b.ToTable("SegmentationRuns");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -856,6 +1211,51 @@ namespace LoyaltyConsole.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.ClientScore", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.ModelFit", null)
+                        .WithMany()
+                        .HasForeignKey("ModelFitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentMembership", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunCount", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("Segments")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -917,6 +1317,11 @@ namespace LoyaltyConsole.Data.Migrations
             modelBuilder.Entity("LoyaltyConsole.Domain.Visits.Visit", b =>
                 {
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
+                {
+                    b.Navigation("Segments");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,115 @@
+using LoyaltyConsole.Auditing;
+using LoyaltyConsole.Domain.Segments;
+using LoyaltyConsole.Scoring;
+using LoyaltyConsole.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LoyaltyConsole.Tests.Scoring;
+
+public sealed class SegmentationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_client_with_visits_is_scored_with_a_stored_model_fit_and_segment_memberships()
+    {
+        await using var app = new TestApp(clients: 300);
+        var asOf = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        await using var db = await app.CreateDbContextAsync();
+        var withVisits = await db.Clients.CountAsync(c => c.LastVisitAt != null, Ct);
+        var fit = await db.ModelFits.SingleAsync(f => f.AsOf == asOf, Ct);
+        var scores = await db.ClientScores.Where(s => s.AsOf == asOf).ToListAsync(Ct);
+
+        Assert.Equal(withVisits, scores.Count);
+        Assert.Equal(withVisits, fit.Customers);
+        Assert.All([fit.BgNbdLogLikelihood, fit.GammaGammaLogLikelihood], ll => Assert.True(double.IsFinite(ll) && ll < 0));
+        Assert.All([fit.R, fit.Alpha, fit.A, fit.B, fit.P, fit.Q, fit.Gamma], p => Assert.True(p > 0));
+        Assert.All(scores, s =>
+        {
+            Assert.InRange(s.ProbabilityAlive, 0, 1);
+            Assert.True(s.ExpectedVisits90Days >= 0);
+            Assert.True(s.PredictedValueMinor >= 0);
+            Assert.InRange(s.RfmRecency, 1, 5);
+            Assert.False(string.IsNullOrEmpty(s.TierRationale));
+        });
+        Assert.True(await db.SegmentMemberships.AnyAsync(Ct));
+        var run = await db.SegmentationRuns.Include(r => r.Segments).SingleAsync(Ct);
+        Assert.Equal(await db.Segments.CountAsync(Ct), run.Segments.Count);
+        Assert.Equal(await db.SegmentMemberships.CountAsync(m => m.ExitedOn == null, Ct), run.Segments.Sum(s => s.Members));
+    }
+
+    [Fact]
+    public async Task A_second_run_on_the_same_day_changes_nothing()
+    {
+        await using var app = new TestApp(clients: 200);
+        var asOf = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using var db = await app.CreateDbContextAsync();
+        var scoresBefore = await Snapshot(db, asOf);
+        var membershipsBefore = await db.SegmentMemberships.OrderBy(m => m.Id).Select(m => new { m.Id, m.SegmentId, m.ClientId, m.EnteredOn, m.ExitedOn }).ToListAsync(Ct);
+
+        var second = await app.Get<SegmentationService>().RunAsync(asOf, "test", Ct);
+
+        Assert.All(second.Segments, s => Assert.Equal((0, 0), (s.Entered, s.Exited)));
+        Assert.Equal(scoresBefore, await Snapshot(db, asOf));
+        Assert.Equal(membershipsBefore, await db.SegmentMemberships.OrderBy(m => m.Id).Select(m => new { m.Id, m.SegmentId, m.ClientId, m.EnteredOn, m.ExitedOn }).ToListAsync(Ct));
+        Assert.Single(await db.ModelFits.ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Scoring_an_earlier_day_than_the_last_run_is_refused()
+    {
+        await using var app = new TestApp(clients: 30);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            app.Get<SegmentationService>().RunAsync(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), "test", Ct));
+
+        Assert.Contains("only move forward", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Editing_a_segment_is_validated_and_audited_and_moves_membership_at_the_next_run()
+    {
+        await using var app = new TestApp(clients: 200);
+        var marketing = AuditActor.From(await app.PrincipalAsync(TestUsers.Marketing));
+        var query = app.Get<ScoringQuery>();
+        await using var db = await app.CreateDbContextAsync();
+        var lapsed = await db.Segments.SingleAsync(s => s.Key == "lapsed", Ct);
+
+        var refused = await query.UpdateSegmentAsync(lapsed.Id, new SegmentForm("Lapsed", "", true, new SegmentRule { MinDaysSinceLastVisit = 90, MaxDaysSinceLastVisit = 10 }), marketing, Ct);
+        Assert.Equal(["The minimum days since the last visit is above the maximum."], refused);
+
+        var accepted = await query.UpdateSegmentAsync(lapsed.Id, new SegmentForm("Long gone", "Not seen for 200 days", true, new SegmentRule { MinDaysSinceLastVisit = 200 }), marketing, Ct);
+        Assert.Empty(accepted);
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.SegmentChanged && e.EntityId == "lapsed" && e.ActorId == marketing.Id, Ct));
+
+        var run = await app.Get<SegmentationService>().RunAsync(DateOnly.FromDateTime(DateTime.UtcNow), "test", Ct);
+        var expected = await db.ClientScores.CountAsync(s => s.AsOf == run.AsOf && s.DaysSinceLastVisit >= 200, Ct);
+        Assert.Equal(expected, run.Segments.Single(s => s.SegmentId == lapsed.Id).Members);
+    }
+
+    [Fact]
+    public async Task Manager_cannot_read_scores_or_segment_members_of_another_location()
+    {
+        await using var app = new TestApp(clients: 200);
+        var soho = await app.ScopeAsync(TestUsers.ManagerSoho);
+        var query = app.Get<ScoringQuery>();
+        await using var db = await app.CreateDbContextAsync();
+        var other = await db.ClientScores.FirstAsync(s => !soho.LocationIds.Contains(s.HomeLocationId), Ct);
+        var own = await db.ClientScores.FirstAsync(s => soho.LocationIds.Contains(s.HomeLocationId), Ct);
+
+        Assert.Null(await query.ClientAsync(soho, other.ClientId, Ct));
+        Assert.NotNull(await query.ClientAsync(soho, own.ClientId, Ct));
+        foreach (var segment in await query.SegmentsAsync(soho, Ct))
+        {
+            var members = await query.MembersAsync(soho, segment.Definition.Id, 0, 500, Ct);
+            Assert.Equal(segment.Members, members.TotalCount);
+            Assert.All(members.Items, m => Assert.Equal("Lumière Salon & Spa — SoHo", m.LocationName));
+        }
+    }
+
+    private static async Task<List<string>> Snapshot(LoyaltyConsole.Data.ApplicationDbContext db, DateOnly asOf) =>
+        (await db.ClientScores.AsNoTracking().Where(s => s.AsOf == asOf).OrderBy(s => s.ClientId).ToListAsync(TestContext.Current.CancellationToken))
+            .Select(s => $"{s.ClientId}:{s.ProbabilityAlive:R}:{s.ExpectedVisits90Days:R}:{s.PredictedValueMinor}:{s.RfmSegment}:{s.EligibleTierId}:{s.IsOverdue}:{s.FavouriteCategory}:{s.TierRationale}")
+            .ToList();
+}

@@ -1,0 +1,18 @@
+namespace LoyaltyConsole.Scoring;
+
+public static class DependencyInjection
+{
+    public static IHostApplicationBuilder AddScoring(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName)
+            .Validate(o => o.ValueHorizonMonths is >= 1 and <= 60, "Scoring:ValueHorizonMonths must be between 1 and 60.")
+            .Validate(o => o.AnnualDiscountRate is >= 0 and < 1, "Scoring:AnnualDiscountRate must be between 0 and 1.")
+            .Validate(o => o.ExpectedVisitsDays is >= 1 and <= 730, "Scoring:ExpectedVisitsDays must be between 1 and 730.")
+            .Validate(o => o.RewardThresholdPoints > 0 && o.PointsExpireAfterDaysIdle > 0, "Scoring reward threshold and expiry must be positive.")
+            .Validate(o => o.NightlyLocalHour is >= 0 and <= 23, "Scoring:NightlyLocalHour must be an hour of the day (0–23).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SegmentationService>();
+        builder.Services.AddSingleton<ScoringQuery>();
+        return builder;
+    }
+}

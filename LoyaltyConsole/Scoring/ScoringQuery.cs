@@ -1,0 +1,168 @@
+using LoyaltyConsole.Auditing;
+using LoyaltyConsole.Data;
+using LoyaltyConsole.Domain.Common;
+using LoyaltyConsole.Domain.Scoring;
+using LoyaltyConsole.Domain.Segments;
+using LoyaltyConsole.Features.Clients;
+using LoyaltyConsole.Identity;
+
+namespace LoyaltyConsole.Scoring;
+
+public sealed record SegmentSize(DateOnly AsOf, int Members);
+
+public sealed record SegmentOverview(
+    SegmentDefinition Definition, int Members, int? EnteredLastRun, int? ExitedLastRun, IReadOnlyList<SegmentSize> Trend);
+
+public sealed record SegmentMemberRow(
+    int ClientId, string Name, string LocationName, DateOnly EnteredOn, double ProbabilityAlive, long PredictedValueMinor,
+    string Currency, int DaysSinceLastVisit, string RfmSegment, int Visits12Months);
+
+public sealed record ClientSegmentView(string Segment, DateOnly EnteredOn, IReadOnlyList<string> Reasons);
+
+public sealed record ClientScoreView(
+    ClientScore Score, string ModelVersion, string? FavouriteStaff, string? EligibleTier, string? NextTier, string RfmSegmentName,
+    IReadOnlyList<ClientSegmentView> Segments);
+
+public sealed record SegmentForm(string Name, string Description, bool IsActive, SegmentRule Rule);
+
+/// <summary>Read side of scoring for pages, filtered by the caller's <see cref="AccessScope"/>; plus segment edits.</summary>
+public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog audit, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<SegmentOverview>> SegmentsAsync(AccessScope scope, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var definitions = await db.Segments.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
+        var memberships = Scoped(db, scope).Where(m => m.ExitedOn == null);
+        var sizes = await memberships.GroupBy(m => m.SegmentId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var runs = await db.SegmentationRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(30).Include(r => r.Segments).ToListAsync(ct);
+        var last = runs.FirstOrDefault();
+        return definitions.Select(d => new SegmentOverview(
+            d,
+            sizes.GetValueOrDefault(d.Id),
+            last?.Segments.FirstOrDefault(s => s.SegmentId == d.Id)?.Entered,
+            last?.Segments.FirstOrDefault(s => s.SegmentId == d.Id)?.Exited,
+            runs.AsEnumerable().Reverse()
+                .Select(r => (r.AsOf, Count: r.Segments.FirstOrDefault(s => s.SegmentId == d.Id)?.Members))
+                .Where(x => x.Count is not null)
+                .Select(x => new SegmentSize(x.AsOf, x.Count!.Value))
+                .ToList())).ToList();
+    }
+
+    public async Task<Page<SegmentMemberRow>> MembersAsync(AccessScope scope, int segmentId, int page, int pageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var latest = await db.ClientScores.MaxAsync(s => (DateOnly?)s.AsOf, ct);
+        var members = Scoped(db, scope).Where(m => m.SegmentId == segmentId && m.ExitedOn == null);
+        var total = await members.CountAsync(ct);
+        var rows = await (
+                from m in members
+                join c in db.Clients on m.ClientId equals c.Id
+                join l in db.Locations on c.HomeLocationId equals l.Id
+                join s in db.ClientScores on new { m.ClientId, AsOf = latest!.Value } equals new { s.ClientId, s.AsOf }
+                orderby s.PredictedValueMinor descending, c.Id
+                select new SegmentMemberRow(c.Id, c.FirstName + " " + c.LastName, l.Name, m.EnteredOn, s.ProbabilityAlive,
+                    s.PredictedValueMinor, l.Currency, s.DaysSinceLastVisit, s.RfmSegment, s.Visits12Months))
+            .Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
+        return new Page<SegmentMemberRow>(rows, total);
+    }
+
+    /// <summary>The client's latest scores and, in words, why they are in each segment; null when out of scope or unscored.</summary>
+    public async Task<ClientScoreView?> ClientAsync(AccessScope scope, int clientId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var score = await db.ClientScores.AsNoTracking()
+            .Where(s => s.ClientId == clientId)
+            .OrderByDescending(s => s.AsOf)
+            .FirstOrDefaultAsync(ct);
+        if (score is null || !scope.CanSee(score.HomeLocationId))
+        {
+            return null;
+        }
+        var currency = await db.Locations.Where(l => l.Id == score.HomeLocationId).Select(l => l.Currency).SingleAsync(ct);
+        var version = await db.ModelFits.Where(f => f.Id == score.ModelFitId).Select(f => f.Version).SingleAsync(ct);
+        var tiers = await db.Tiers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var staff = score.FavouriteStaffId is { } staffId
+            ? await db.Staff.Where(s => s.Id == staffId).Select(s => s.FirstName + " " + s.LastName).SingleOrDefaultAsync(ct)
+            : null;
+        var input = SegmentationService.ToSegmentInput(score, currency);
+        var segments = await (
+                from m in db.SegmentMemberships
+                join d in db.Segments on m.SegmentId equals d.Id
+                where m.ClientId == clientId && m.ExitedOn == null
+                orderby d.Id
+                select new { d, m.EnteredOn })
+            .ToListAsync(ct);
+        return new ClientScoreView(
+            score, version, staff,
+            score.EligibleTierId is { } e ? tiers.GetValueOrDefault(e) : null,
+            score.NextTierId is { } n ? tiers.GetValueOrDefault(n) : null,
+            Enum.TryParse<RfmSegment>(score.RfmSegment, out var rfm) ? Rfm.DisplayName(rfm) : score.RfmSegment,
+            segments.Select(s => new ClientSegmentView(s.d.Name, s.EnteredOn, s.d.Rule.Explain(input))).ToList());
+    }
+
+    public async Task<IReadOnlyList<ModelFit>> ModelFitsAsync(int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ModelFits.AsNoTracking().OrderByDescending(f => f.AsOf).Take(take).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Fits the models on the business's own history up to <paramref name="holdoutDays"/> before its last visit and
+    /// compares predicted with actual visits in those last days.
+    /// </summary>
+    public async Task<BacktestResult> BacktestAsync(int holdoutDays, CancellationToken ct = default)
+    {
+        if (holdoutDays is < 28 or > 365)
+        {
+            throw new ArgumentOutOfRangeException(nameof(holdoutDays), "The holdout window must be between 28 and 365 days.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var last = await db.Visits.MaxAsync(v => (DateTime?)v.OccurredAt, ct)
+            ?? throw new InvalidOperationException("There are no visits to test the models on yet.");
+        var holdoutEnd = DateOnly.FromDateTime(last);
+        var transactions = new List<Transaction>();
+        await foreach (var v in db.Visits.AsNoTracking().Select(v => new { v.ClientId, v.OccurredAt, v.TotalMinor }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            transactions.Add(new Transaction(v.ClientId.ToString(System.Globalization.CultureInfo.InvariantCulture), DateOnly.FromDateTime(v.OccurredAt), v.TotalMinor / 100.0));
+        }
+        return Backtest.Run(transactions, holdoutEnd.AddDays(-holdoutDays), holdoutEnd);
+    }
+
+    public async Task<IReadOnlyList<string>> UpdateSegmentAsync(int segmentId, SegmentForm form, AuditActor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var segment = await db.Segments.AsTracking().SingleOrDefaultAsync(s => s.Id == segmentId, ct);
+        if (segment is null)
+        {
+            return ["That segment no longer exists."];
+        }
+        var before = new { segment.Name, segment.Description, segment.IsActive, segment.Rule };
+        try
+        {
+            segment.Change(form.Name, form.Description, form.Rule, form.IsActive, clock.GetUtcNow().UtcDateTime, actor.Name);
+        }
+        catch (DomainException ex)
+        {
+            return [ex.Message];
+        }
+        await audit.AppendAsync(db, actor, AuditActions.SegmentChanged, "Segment", segment.Key, before,
+            new { segment.Name, segment.Description, segment.IsActive, segment.Rule }, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return [];
+    }
+
+    private static IQueryable<SegmentMembership> Scoped(ApplicationDbContext db, AccessScope scope)
+    {
+        if (scope.AllLocations)
+        {
+            return db.SegmentMemberships.AsNoTracking();
+        }
+        var ids = scope.LocationIds.ToList();
+        return from m in db.SegmentMemberships.AsNoTracking()
+               join c in db.Clients on m.ClientId equals c.Id
+               where ids.Contains(c.HomeLocationId)
+               select m;
+    }
+}

@@ -1,0 +1,360 @@
+using System.Diagnostics;
+using LoyaltyConsole.Data;
+using LoyaltyConsole.Domain.Common;
+using LoyaltyConsole.Domain.Loyalty;
+using LoyaltyConsole.Domain.Scoring;
+using LoyaltyConsole.Domain.Segments;
+using LoyaltyConsole.Domain.Visits;
+using Microsoft.Extensions.Options;
+
+namespace LoyaltyConsole.Scoring;
+
+public sealed record SegmentMovement(int SegmentId, string Segment, int Members, int Entered, int Exited);
+
+public sealed record SegmentationSummary(long RunId, DateOnly AsOf, int ClientsScored, ModelFit Fit, IReadOnlyList<SegmentMovement> Segments, TimeSpan Elapsed)
+{
+    public override string ToString() =>
+        $"{ClientsScored:N0} clients scored as of {AsOf:yyyy-MM-dd} with {Fit.Version} in {Elapsed.TotalSeconds:N1} s; " +
+        string.Join("; ", Segments.Select(s => $"{s.Segment}: {s.Members:N0} (+{s.Entered}/-{s.Exited})"));
+}
+
+/// <summary>
+/// Scores and segments every client as of a day: per-client features aggregated in the database, BG/NBD and
+/// Gamma-Gamma fitted on the whole business, each client scored, memberships opened and closed. Running the same
+/// day twice on the same data changes nothing: scores for the day are replaced by identical ones and memberships
+/// only move when a client's match changes.
+/// </summary>
+public sealed class SegmentationService(
+    IDbContextFactory<ApplicationDbContext> dbFactory,
+    IOptions<ScoringOptions> options,
+    TimeProvider clock,
+    ILogger<SegmentationService> logger)
+{
+    private const double DaysPerWeek = 7.0;
+
+    private sealed record ClientFacts(
+        int ClientId, int HomeLocationId, int PointsBalance, int? TierId, int Visits, DateTime First, DateTime Last,
+        long TotalMinor, int Visits12, long Spend12, int RetailVisits);
+
+    public async Task<bool> HasRunAsync(DateOnly asOf, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.SegmentationRuns.AnyAsync(r => r.AsOf == asOf, ct);
+    }
+
+    public async Task<SegmentationSummary> RunAsync(DateOnly asOf, string triggeredBy, CancellationToken ct = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var settings = options.Value;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+
+        var latest = await db.SegmentationRuns.MaxAsync(r => (DateOnly?)r.AsOf, ct);
+        if (latest > asOf)
+        {
+            throw new InvalidOperationException($"Segmentation already ran for a later day ({latest:yyyy-MM-dd}); runs only move forward in time.");
+        }
+        await EnsureDefaultSegmentsAsync(db, ct);
+
+        var end = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var facts = await LoadFactsAsync(db, end, ct);
+        if (facts.Count == 0)
+        {
+            throw new InvalidOperationException("There are no visits to learn from yet; sync or seed data first.");
+        }
+        var currencies = await db.Locations.ToDictionaryAsync(l => l.Id, l => l.Currency, ct);
+        var tiers = await db.Tiers.AsNoTracking().ToListAsync(ct);
+        var tiersById = tiers.ToDictionary(t => t.Id);
+        var segments = await db.Segments.AsNoTracking().Where(s => s.IsActive).OrderBy(s => s.Id).ToListAsync(ct);
+        var favouriteCategory = await ModeAsync(db, end, LineKind.Service, ct);
+        var favouriteStaff = await StaffModeAsync(db, end, ct);
+        var topBrand = await ModeAsync(db, end, LineKind.Retail, ct);
+        var lapse = await LapseAsync(db, end, ct);
+
+        // The models see weeks, as in the literature; x = repeat visits, t_x and T from the first visit.
+        var summaries = facts.Select(f => new CustomerSummary(
+            f.Visits - 1, (f.Last - f.First).TotalDays / DaysPerWeek, (end - f.First).TotalDays / DaysPerWeek)).ToArray();
+        var bgNbd = BgNbdModel.Fit(summaries);
+        var meanSpends = facts.Select(f => (double)f.TotalMinor / f.Visits).ToArray();
+        var gammaGamma = GammaGammaModel.Fit(summaries.Select(s => s.Frequency).ToArray(), meanSpends);
+
+        EnsureFinite(bgNbd.Parameters.R, bgNbd.Parameters.Alpha, bgNbd.Parameters.A, bgNbd.Parameters.B, bgNbd.LogLikelihood);
+        EnsureFinite(gammaGamma.Parameters.P, gammaGamma.Parameters.Q, gammaGamma.Parameters.Gamma, gammaGamma.LogLikelihood);
+
+        var recency = facts.Select(f => (end - f.Last).TotalDays).ToArray();
+        var frequency = facts.Select(f => (double)f.Visits).ToArray();
+        var monetary = facts.Select(f => (double)f.TotalMinor).ToArray();
+        var rfm = Rfm.Score(recency, frequency, monetary);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var fit = await SaveFitAsync(db, asOf, bgNbd, gammaGamma, facts.Count, ct);
+
+        var horizonWeeks = settings.ValueHorizonMonths * 52.1775 / 12;
+        var monthlyDiscount = Math.Pow(1 + settings.AnnualDiscountRate, 1.0 / 12) - 1;
+        var scores = new List<ClientScore>(facts.Count);
+        var inputs = new List<SegmentInput>(facts.Count);
+        for (var i = 0; i < facts.Count; i++)
+        {
+            var f = facts[i];
+            var s = summaries[i];
+            var currency = currencies[f.HomeLocationId];
+            var value = CustomerLifetimeValue.Compute(bgNbd.Parameters, gammaGamma.Parameters, s.Frequency, s.Recency, s.Age, meanSpends[i],
+                horizonWeeks, settings.ValueHorizonMonths, monthlyDiscount);
+            var current = f.TierId is { } tierId ? tiersById[tierId] : null;
+            var evaluation = tiers.Count == 0 ? null : TierEligibility.Evaluate(tiers, f.Visits12, f.Spend12, currency,
+                (long)Math.Round(value), settings.TierClvBoostMinor);
+            var next = tiers.Where(t => t.Rank > (evaluation?.Target.Rank ?? int.MaxValue)).OrderBy(t => t.Rank).FirstOrDefault();
+            var lapseEstimate = lapse.GetValueOrDefault(f.ClientId);
+            var expiresAt = f.Last.AddDays(settings.PointsExpireAfterDaysIdle);
+            var expiring = f.PointsBalance > 0 && expiresAt > end && expiresAt <= end.AddDays(30) ? f.PointsBalance : 0;
+            var score = new ClientScore
+            {
+                ClientId = f.ClientId,
+                AsOf = asOf,
+                ModelFitId = fit.Id,
+                HomeLocationId = f.HomeLocationId,
+                Visits = f.Visits,
+                DaysSinceLastVisit = (int)Math.Floor(recency[i]),
+                TenureDays = (int)Math.Floor((end - f.First).TotalDays),
+                AverageSpendMinor = f.TotalMinor / f.Visits,
+                Visits12Months = f.Visits12,
+                Spend12MonthsMinor = f.Spend12,
+                MeanIntervalDays = lapseEstimate?.MeanIntervalDays,
+                IntervalStdDevDays = lapseEstimate?.IntervalStdDevDays,
+                LapseAfter = lapseEstimate?.OverdueAfterUtc,
+                IsOverdue = lapseEstimate?.IsOverdue(end) ?? false,
+                FavouriteCategory = favouriteCategory.GetValueOrDefault(f.ClientId),
+                FavouriteStaffId = favouriteStaff.TryGetValue(f.ClientId, out var staff) ? staff : null,
+                RetailAttachRate = (double)f.RetailVisits / f.Visits,
+                TopBrand = topBrand.GetValueOrDefault(f.ClientId),
+                PointsBalance = f.PointsBalance,
+                PointsExpiring30Days = expiring,
+                PointsToNextReward = Math.Max(0, settings.RewardThresholdPoints - f.PointsBalance),
+                ProbabilityAlive = bgNbd.Parameters.ProbabilityAlive(s.Frequency, s.Recency, s.Age),
+                ExpectedVisits90Days = bgNbd.Parameters.ExpectedTransactions(settings.ExpectedVisitsDays / DaysPerWeek, s.Frequency, s.Recency, s.Age),
+                PredictedValueMinor = (long)Math.Round(value),
+                RfmRecency = rfm[i].Recency,
+                RfmFrequency = rfm[i].Frequency,
+                RfmMonetary = rfm[i].Monetary,
+                RfmSegment = Rfm.Classify(rfm[i]).ToString(),
+                EligibleTierId = evaluation?.Target.Id,
+                NextTierId = next?.Id,
+                EligibleForTierUpgrade = evaluation is not null && (current is null || evaluation.Target.Rank > current.Rank),
+                TierRationale = Truncate(evaluation?.Rationale ?? "No tiers are defined.", 500),
+            };
+            if (!double.IsFinite(score.ProbabilityAlive) || !double.IsFinite(score.ExpectedVisits90Days) || !double.IsFinite(value))
+            {
+                throw new InvalidOperationException(
+                    $"The model gave no finite score for client {f.ClientId} (x={s.Frequency}, t_x={s.Recency:0.###}, T={s.Age:0.###}, " +
+                    $"P(alive)={score.ProbabilityAlive}, E[90d]={score.ExpectedVisits90Days}, value={value}, model {bgNbd.Parameters}); nothing was saved.");
+            }
+            scores.Add(score);
+            inputs.Add(ToSegmentInput(score, currency));
+        }
+
+        await db.ClientScores.Where(s => s.AsOf == asOf).ExecuteDeleteAsync(ct);
+        db.ClientScores.AddRange(scores);
+        await db.SaveChangesAsync(ct);
+
+        var movements = await MoveMembershipsAsync(db, asOf, segments, scores, inputs, ct);
+        var run = new SegmentationRun
+        {
+            AsOf = asOf,
+            StartedAt = clock.GetUtcNow().UtcDateTime - stopwatch.Elapsed,
+            FinishedAt = clock.GetUtcNow().UtcDateTime,
+            ClientsScored = scores.Count,
+            ModelFitId = fit.Id,
+            TriggeredBy = Truncate(triggeredBy, 256),
+            Segments = movements.Select(m => new SegmentRunCount { SegmentId = m.SegmentId, Members = m.Members, Entered = m.Entered, Exited = m.Exited }).ToList(),
+        };
+        db.SegmentationRuns.Add(run);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        var summary = new SegmentationSummary(run.Id, asOf, scores.Count, fit, movements, stopwatch.Elapsed);
+        logger.LogInformation("Segmentation: {Summary}", summary);
+        return summary;
+    }
+
+    public static SegmentInput ToSegmentInput(ClientScore s, string currency) => new(
+        s.DaysSinceLastVisit, s.TenureDays, s.Visits12Months, s.Spend12MonthsMinor, s.RetailAttachRate, s.ProbabilityAlive,
+        s.PredictedValueMinor, s.IsOverdue, s.PointsExpiring30Days, s.PointsToNextReward, s.EligibleForTierUpgrade, currency);
+
+    /// <summary>A business starts with the default segments; after that the marketing lead's definitions are the truth.</summary>
+    private async Task EnsureDefaultSegmentsAsync(ApplicationDbContext db, CancellationToken ct)
+    {
+        if (!await db.Segments.AnyAsync(ct))
+        {
+            db.Segments.AddRange(SegmentDefinition.Defaults(clock.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private static async Task<List<ClientFacts>> LoadFactsAsync(ApplicationDbContext db, DateTime end, CancellationToken ct)
+    {
+        var yearAgo = end.AddYears(-1);
+        var visits = db.Visits.AsNoTracking().Where(v => v.OccurredAt < end);
+        var aggregates = await visits
+            .GroupBy(v => v.ClientId)
+            .Select(g => new
+            {
+                ClientId = g.Key,
+                Count = g.Count(),
+                First = g.Min(v => v.OccurredAt),
+                Last = g.Max(v => v.OccurredAt),
+                Total = g.Sum(v => v.TotalMinor),
+                Visits12 = g.Sum(v => v.OccurredAt >= yearAgo ? 1 : 0),
+                Spend12 = g.Sum(v => v.OccurredAt >= yearAgo ? v.TotalMinor : 0),
+            })
+            .ToDictionaryAsync(a => a.ClientId, ct);
+        var retail = await visits
+            .Where(v => v.Lines.Any(l => l.Kind == LineKind.Retail))
+            .GroupBy(v => v.ClientId)
+            .Select(g => new { ClientId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(r => r.ClientId, r => r.Count, ct);
+        var clients = await db.Clients.AsNoTracking()
+            .Select(c => new { c.Id, c.HomeLocationId, c.PointsBalance, c.TierId })
+            .ToListAsync(ct);
+
+        return clients
+            .Where(c => aggregates.ContainsKey(c.Id))
+            .OrderBy(c => c.Id)
+            .Select(c =>
+            {
+                var a = aggregates[c.Id];
+                return new ClientFacts(c.Id, c.HomeLocationId, c.PointsBalance, c.TierId, a.Count, a.First, a.Last, a.Total,
+                    a.Visits12, a.Spend12, retail.GetValueOrDefault(c.Id));
+            })
+            .ToList();
+    }
+
+    /// <summary>The most frequent value of a line attribute per client (ties: alphabetical), counted in the database.</summary>
+    /// <remarks>Service lines count by category (favourite service); retail lines by brand (brand affinity).</remarks>
+    private static async Task<Dictionary<int, string>> ModeAsync(ApplicationDbContext db, DateTime end, LineKind kind, CancellationToken ct)
+    {
+        var counts = await (
+                from l in db.VisitLines.AsNoTracking().Where(l => l.Kind == kind)
+                join v in db.Visits on l.VisitId equals v.Id
+                where v.OccurredAt < end
+                select new { v.ClientId, Line = l })
+            .Select(x => new { x.ClientId, Value = kind == LineKind.Retail ? x.Line.Brand : x.Line.Category })
+            .Where(x => x.Value != null)
+            .GroupBy(x => new { x.ClientId, x.Value })
+            .Select(g => new { g.Key.ClientId, g.Key.Value, Count = g.Count() })
+            .ToListAsync(ct);
+        return counts
+            .GroupBy(c => c.ClientId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal).First().Value!);
+    }
+
+    private static async Task<Dictionary<int, int>> StaffModeAsync(ApplicationDbContext db, DateTime end, CancellationToken ct)
+    {
+        var counts = await (
+                from l in db.VisitLines.AsNoTracking()
+                join v in db.Visits on l.VisitId equals v.Id
+                where v.OccurredAt < end && l.Kind == LineKind.Service && l.StaffId != null
+                group l by new { v.ClientId, l.StaffId } into g
+                select new { g.Key.ClientId, StaffId = g.Key.StaffId!.Value, Count = g.Count() })
+            .ToListAsync(ct);
+        return counts
+            .GroupBy(c => c.ClientId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Count).ThenBy(c => c.StaffId).First().StaffId);
+    }
+
+    /// <summary>Each client's rhythm from the gaps between their visits: one ordered pass, one client in memory at a time.</summary>
+    private static async Task<Dictionary<int, LapseEstimate>> LapseAsync(ApplicationDbContext db, DateTime end, CancellationToken ct)
+    {
+        var result = new Dictionary<int, LapseEstimate>();
+        var current = -1;
+        var times = new List<DateTime>();
+        void Flush()
+        {
+            if (current >= 0 && LapseTiming.Estimate(times) is { } estimate)
+            {
+                result[current] = estimate;
+            }
+            times.Clear();
+        }
+        await foreach (var v in db.Visits.AsNoTracking().Where(v => v.OccurredAt < end)
+                           .OrderBy(v => v.ClientId).ThenBy(v => v.OccurredAt)
+                           .Select(v => new { v.ClientId, v.OccurredAt })
+                           .AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (v.ClientId != current)
+            {
+                Flush();
+                current = v.ClientId;
+            }
+            times.Add(v.OccurredAt);
+        }
+        Flush();
+        return result;
+    }
+
+    private async Task<ModelFit> SaveFitAsync(
+        ApplicationDbContext db, DateOnly asOf, ModelFitResult<BgNbdParameters> bgNbd, ModelFitResult<GammaGammaParameters> gammaGamma,
+        int customers, CancellationToken ct)
+    {
+        var fit = await db.ModelFits.AsTracking().SingleOrDefaultAsync(f => f.AsOf == asOf, ct);
+        if (fit is null)
+        {
+            fit = new ModelFit { AsOf = asOf, Version = $"bgnbd-gg/{asOf:yyyyMMdd}" };
+            db.ModelFits.Add(fit);
+        }
+        fit.FittedAt = clock.GetUtcNow().UtcDateTime;
+        fit.Customers = customers;
+        (fit.R, fit.Alpha, fit.A, fit.B) = (bgNbd.Parameters.R, bgNbd.Parameters.Alpha, bgNbd.Parameters.A, bgNbd.Parameters.B);
+        fit.BgNbdLogLikelihood = bgNbd.LogLikelihood;
+        fit.BgNbdConverged = bgNbd.Converged;
+        fit.SpendCustomers = gammaGamma.Customers;
+        (fit.P, fit.Q, fit.Gamma) = (gammaGamma.Parameters.P, gammaGamma.Parameters.Q, gammaGamma.Parameters.Gamma);
+        fit.GammaGammaLogLikelihood = gammaGamma.LogLikelihood;
+        fit.GammaGammaConverged = gammaGamma.Converged;
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        return fit;
+    }
+
+    private static async Task<List<SegmentMovement>> MoveMembershipsAsync(
+        ApplicationDbContext db, DateOnly asOf, List<SegmentDefinition> segments, List<ClientScore> scores, List<SegmentInput> inputs,
+        CancellationToken ct)
+    {
+        var open = await db.SegmentMemberships.AsTracking().Where(m => m.ExitedOn == null).ToListAsync(ct);
+        var openBySegment = open.ToLookup(m => m.SegmentId);
+        var movements = new List<SegmentMovement>();
+        foreach (var segment in segments)
+        {
+            var matching = new HashSet<int>();
+            for (var i = 0; i < scores.Count; i++)
+            {
+                if (segment.Rule.Matches(inputs[i]))
+                {
+                    matching.Add(scores[i].ClientId);
+                }
+            }
+            var current = openBySegment[segment.Id].ToList();
+            var exited = current.Where(m => !matching.Contains(m.ClientId)).ToList();
+            foreach (var membership in exited)
+            {
+                membership.ExitedOn = asOf;
+            }
+            var already = current.Select(m => m.ClientId).ToHashSet();
+            var entered = matching.Where(id => !already.Contains(id)).Select(id => new SegmentMembership { SegmentId = segment.Id, ClientId = id, EnteredOn = asOf }).ToList();
+            db.SegmentMemberships.AddRange(entered);
+            movements.Add(new SegmentMovement(segment.Id, segment.Name, matching.Count, entered.Count, exited.Count));
+        }
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        return movements;
+    }
+
+    private static void EnsureFinite(params double[] values)
+    {
+        if (!values.All(double.IsFinite))
+        {
+            throw new InvalidOperationException($"The model fit did not converge to finite values ({string.Join(", ", values)}); nothing was saved.");
+        }
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
