@@ -21,6 +21,9 @@ public sealed class ScoringOptions
     /// <summary>Predicted 12-month value (minor units) that lifts a client one tier; null turns the boost off.</summary>
     public long? TierClvBoostMinor { get; set; }
 
+    /// <summary>RFM quintiles within each location rather than across the whole business.</summary>
+    public bool RfmPerLocation { get; set; }
+
     /// <summary>Local hour after which the nightly run may score a day, in every location's own time zone.</summary>
     public int NightlyLocalHour { get; set; } = 2;
 }

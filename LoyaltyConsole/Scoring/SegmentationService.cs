@@ -84,7 +84,9 @@ public sealed class SegmentationService(
         var recency = facts.Select(f => (end - f.Last).TotalDays).ToArray();
         var frequency = facts.Select(f => (double)f.Visits).ToArray();
         var monetary = facts.Select(f => (double)f.TotalMinor).ToArray();
-        var rfm = Rfm.Score(recency, frequency, monetary);
+        var rfm = settings.RfmPerLocation
+            ? RfmPerLocation(facts.Select(f => f.HomeLocationId).ToArray(), recency, frequency, monetary)
+            : Rfm.Score(recency, frequency, monetary);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var fit = await SaveFitAsync(db, asOf, bgNbd, gammaGamma, facts.Count, ct);
@@ -346,6 +348,23 @@ public sealed class SegmentationService(
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(ct);
         return movements;
+    }
+
+    /// <summary>Quintiles within each home location, so a small location's best clients are its Champions too.</summary>
+    internal static RfmScore[] RfmPerLocation(int[] locationIds, double[] recency, double[] frequency, double[] monetary)
+    {
+        var result = new RfmScore[locationIds.Length];
+        foreach (var group in Enumerable.Range(0, locationIds.Length).GroupBy(i => locationIds[i]))
+        {
+            var indices = group.ToArray();
+            var scores = Rfm.Score(
+                indices.Select(i => recency[i]).ToArray(), indices.Select(i => frequency[i]).ToArray(), indices.Select(i => monetary[i]).ToArray());
+            for (var k = 0; k < indices.Length; k++)
+            {
+                result[indices[k]] = scores[k];
+            }
+        }
+        return result;
     }
 
     private static void EnsureFinite(params double[] values)
