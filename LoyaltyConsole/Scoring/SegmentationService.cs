@@ -57,7 +57,9 @@ public sealed class SegmentationService(
         await EnsureDefaultSegmentsAsync(db, ct);
 
         var end = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        void Stage(string what) => logger.LogInformation("Segmentation {AsOf:yyyy-MM-dd}: {Stage} after {Elapsed:N1} s", asOf, what, stopwatch.Elapsed.TotalSeconds);
         var facts = await LoadFactsAsync(db, end, ct);
+        Stage($"features of {facts.Count:N0} clients aggregated");
         if (facts.Count == 0)
         {
             throw new InvalidOperationException("There are no visits to learn from yet; sync or seed data first.");
@@ -70,13 +72,16 @@ public sealed class SegmentationService(
         var favouriteStaff = await StaffModeAsync(db, end, ct);
         var topBrand = await ModeAsync(db, end, LineKind.Retail, ct);
         var lapse = await LapseAsync(db, end, ct);
+        Stage("favourites and rhythms computed");
 
-        // The models see weeks, as in the literature; x = repeat visits, t_x and T from the first visit.
+        // The models see weeks, as in the literature; x = repeat visits, t_x and T from the first visit. Times are whole
+        // days (visits are daily events), which also lets the fit group identical histories instead of evaluating each client.
         var summaries = facts.Select(f => new CustomerSummary(
-            f.Visits - 1, (f.Last - f.First).TotalDays / DaysPerWeek, (end - f.First).TotalDays / DaysPerWeek)).ToArray();
+            f.Visits - 1, WholeDays(f.Last - f.First) / DaysPerWeek, WholeDays(end - f.First) / DaysPerWeek)).ToArray();
         var bgNbd = BgNbdModel.Fit(summaries);
         var meanSpends = facts.Select(f => (double)f.TotalMinor / f.Visits).ToArray();
         var gammaGamma = GammaGammaModel.Fit(summaries.Select(s => s.Frequency).ToArray(), meanSpends);
+        Stage($"models fitted ({bgNbd.Iterations} and {gammaGamma.Iterations} iterations)");
 
         EnsureFinite(bgNbd.Parameters.R, bgNbd.Parameters.Alpha, bgNbd.Parameters.A, bgNbd.Parameters.B, bgNbd.LogLikelihood);
         EnsureFinite(gammaGamma.Parameters.P, gammaGamma.Parameters.Q, gammaGamma.Parameters.Gamma, gammaGamma.LogLikelihood);
@@ -154,9 +159,11 @@ public sealed class SegmentationService(
             inputs.Add(ToSegmentInput(score, currency));
         }
 
+        Stage("clients scored");
         await db.ClientScores.Where(s => s.AsOf == asOf).ExecuteDeleteAsync(ct);
         db.ClientScores.AddRange(scores);
         await db.SaveChangesAsync(ct);
+        Stage("scores saved");
 
         var movements = await MoveMembershipsAsync(db, asOf, segments, scores, inputs, ct);
         var run = new SegmentationRun
@@ -374,6 +381,8 @@ public sealed class SegmentationService(
             throw new InvalidOperationException($"The model fit did not converge to finite values ({string.Join(", ", values)}); nothing was saved.");
         }
     }
+
+    private static double WholeDays(TimeSpan span) => Math.Floor(span.TotalDays);
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }
