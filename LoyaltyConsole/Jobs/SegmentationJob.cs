@@ -27,7 +27,7 @@ public sealed class SegmentationJob(
             await using var db = await dbFactory.CreateDbContextAsync(context.CancellationToken);
             var zones = await db.Locations.Select(l => l.TimeZoneId).ToListAsync(context.CancellationToken);
             asOf = NightlySchedule.CompletedDay(now, zones, options.Value.NightlyLocalHour);
-            if (await segmentation.HasRunAsync(asOf, context.CancellationToken) || await LaterRunExistsAsync(db, asOf, context.CancellationToken))
+            if (await db.SegmentationRuns.AnyAsync(r => r.AsOf >= asOf, context.CancellationToken))
             {
                 context.Result = $"{asOf:yyyy-MM-dd} is already scored.";
                 return;
@@ -36,7 +36,4 @@ public sealed class SegmentationJob(
         var summary = await segmentation.RunAsync(asOf, manual ? who! : "nightly schedule", context.CancellationToken);
         context.Result = summary.ToString();
     }
-
-    private static Task<bool> LaterRunExistsAsync(ApplicationDbContext db, DateOnly asOf, CancellationToken ct) =>
-        db.SegmentationRuns.AnyAsync(r => r.AsOf > asOf, ct);
 }

@@ -153,16 +153,10 @@ public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFacto
         return [];
     }
 
-    private static IQueryable<SegmentMembership> Scoped(ApplicationDbContext db, AccessScope scope)
-    {
-        if (scope.AllLocations)
-        {
-            return db.SegmentMemberships.AsNoTracking();
-        }
-        var ids = scope.LocationIds.ToList();
-        return from m in db.SegmentMemberships.AsNoTracking()
-               join c in db.Clients on m.ClientId equals c.Id
-               where ids.Contains(c.HomeLocationId)
-               select m;
-    }
+    private static IQueryable<SegmentMembership> Scoped(ApplicationDbContext db, AccessScope scope) =>
+        scope.AllLocations
+            ? db.SegmentMemberships.AsNoTracking()
+            : from m in db.SegmentMemberships.AsNoTracking()
+              join c in db.Clients.VisibleTo(scope) on m.ClientId equals c.Id
+              select m;
 }

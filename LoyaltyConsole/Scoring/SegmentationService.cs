@@ -36,12 +36,6 @@ public sealed class SegmentationService(
         int ClientId, int HomeLocationId, int PointsBalance, int? TierId, int Visits, DateTime First, DateTime Last,
         long TotalMinor, int Visits12, long Spend12, int RetailVisits);
 
-    public async Task<bool> HasRunAsync(DateOnly asOf, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.SegmentationRuns.AnyAsync(r => r.AsOf == asOf, ct);
-    }
-
     public async Task<SegmentationSummary> RunAsync(DateOnly asOf, string triggeredBy, CancellationToken ct = default)
     {
         var stopwatch = Stopwatch.StartNew();

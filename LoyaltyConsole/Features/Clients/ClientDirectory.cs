@@ -54,7 +54,7 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
             throw new ArgumentOutOfRangeException(nameof(query), "Page size must be between 1 and 500.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var clients = Scoped(db.Clients.AsNoTracking(), scope);
+        var clients = db.Clients.AsNoTracking().VisibleTo(scope);
 
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -112,7 +112,7 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
     public async Task<ClientDetail?> GetAsync(AccessScope scope, int clientId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var client = await Scoped(db.Clients.AsNoTracking(), scope)
+        var client = await db.Clients.AsNoTracking().VisibleTo(scope)
             .Include(c => c.Ledger)
             .Include(c => c.TierHistory)
             .AsSplitQuery()
@@ -159,13 +159,7 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
     public async Task<IReadOnlyList<LocationOption>> LocationsAsync(AccessScope scope, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var locations = db.Locations.AsNoTracking();
-        if (!scope.AllLocations)
-        {
-            var ids = scope.LocationIds.ToList();
-            locations = locations.Where(l => ids.Contains(l.Id));
-        }
-        return await locations.OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name, l.TimeZoneId, l.Currency)).ToListAsync(ct);
+        return await db.Locations.AsNoTracking().VisibleTo(scope).OrderBy(l => l.Name).Select(l => new LocationOption(l.Id, l.Name, l.TimeZoneId, l.Currency)).ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<TierOption>> TiersAsync(CancellationToken ct = default)
@@ -178,25 +172,10 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-30);
-        var clients = await Scoped(db.Clients.AsNoTracking(), scope).CountAsync(ct);
-        var visits = db.Visits.AsNoTracking().Where(v => v.OccurredAt >= since);
-        if (!scope.AllLocations)
-        {
-            var ids = scope.LocationIds.ToList();
-            visits = visits.Where(v => ids.Contains(v.LocationId));
-        }
-        var locations = scope.AllLocations ? await db.Locations.CountAsync(ct) : scope.LocationIds.Count;
-        return new ClientStats(clients, await visits.CountAsync(ct), locations);
-    }
-
-    private static IQueryable<Client> Scoped(IQueryable<Client> clients, AccessScope scope)
-    {
-        if (scope.AllLocations)
-        {
-            return clients;
-        }
-        var ids = scope.LocationIds.ToList();
-        return clients.Where(c => ids.Contains(c.HomeLocationId));
+        var clients = await db.Clients.AsNoTracking().VisibleTo(scope).CountAsync(ct);
+        var visits = await db.Visits.AsNoTracking().VisibleTo(scope).CountAsync(v => v.OccurredAt >= since, ct);
+        var locations = await db.Locations.AsNoTracking().VisibleTo(scope).CountAsync(ct);
+        return new ClientStats(clients, visits, locations);
     }
 
     private static string EscapeLike(string term) =>
