@@ -1,0 +1,28 @@
+namespace LoyaltyConsole.Domain.Guardrails;
+
+/// <summary>At most <c>MaxMessages</c> marketing messages on one channel to one client within a rolling window.</summary>
+public sealed record FrequencyCap(string Channel, int MaxMessages, TimeSpan Window)
+{
+    public const string Code = "frequency";
+
+    /// <param name="sentAtUtc">What was already sent (or approved to send) to this client on this channel.</param>
+    public GuardrailResult Check(IEnumerable<DateTime> sentAtUtc, DateTime plannedAtUtc)
+    {
+        if (MaxMessages < 0 || Window <= TimeSpan.Zero)
+        {
+            throw new Common.DomainException("A frequency cap needs a non-negative count and a positive window.");
+        }
+        var windowStart = plannedAtUtc - Window;
+        var inWindow = sentAtUtc.Where(t => t > windowStart && t <= plannedAtUtc).OrderBy(t => t).ToList();
+        var days = Window.TotalDays;
+        var period = days >= 1 && days == Math.Floor(days) ? $"{days:0} day{(days == 1 ? "" : "s")}" : $"{Window.TotalHours:0.#} hours";
+        if (inWindow.Count < MaxMessages)
+        {
+            return GuardrailResult.Pass(Code, $"{inWindow.Count} {Channel} message(s) in the last {period}; the cap is {MaxMessages}.");
+        }
+        // The oldest message that must age out before another is allowed.
+        var freeAt = inWindow[inWindow.Count - MaxMessages] + Window;
+        return GuardrailResult.Block(Code,
+            $"{inWindow.Count} {Channel} message(s) already in the last {period}; the cap is {MaxMessages}. Next allowed after {freeAt:yyyy-MM-dd HH:mm} UTC.");
+    }
+}
