@@ -5,6 +5,7 @@ using LoyaltyConsole.Data;
 using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
+using LoyaltyConsole.Proposals;
 using LoyaltyConsole.Scoring;
 
 var isCommand = CommandLine.IsCommand(args);
@@ -15,6 +16,7 @@ builder.AddAuditing();
 builder.AddConsoleIdentity();
 builder.AddDemoData();
 builder.AddScoring();
+builder.AddProposals();
 builder.AddStartupTasks();
 builder.AddJobs();
 builder.AddConsoleUi();

@@ -49,6 +49,9 @@ internal sealed class Startup(IServiceProvider root) : IHostedService
                 var scored = await services.GetRequiredService<Scoring.SegmentationService>()
                     .RunAsync(DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime), "demo seeding", cancellationToken);
                 Console.WriteLine($"Scored {scored.ClientsScored:N0} clients in {scored.Elapsed.TotalSeconds:N1} s.");
+                await services.GetRequiredService<DemoProgram>().EnsureAsync(cancellationToken);
+                var proposed = await services.GetRequiredService<Proposals.ProposalService>().RunAsync(scored.AsOf, Auditing.AuditActor.System, cancellationToken);
+                Console.WriteLine($"Demo program: {proposed.Sum(p => p.Pending):N0} proposals to review, {proposed.Sum(p => p.Blocked):N0} blocked by guardrails.");
             }
             var created = await services.GetRequiredService<DemoUsers>().EnsureAsync(cancellationToken);
             PrintDemoUsers(created, demo.UserPassword);

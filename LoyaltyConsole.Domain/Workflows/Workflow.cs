@@ -54,10 +54,10 @@ public sealed class Workflow
     }
 
     public Workflow(string name, WorkflowKind kind, IReadOnlyCollection<int> segmentIds, int? rewardId, Channel channel, WorkflowCaps caps,
-        int pilotPercent, int controlPercent, string? cron, DateTime at, string changedBy)
+        int pilotPercent, int controlPercent, string? cron, DateTime at, string changedBy, WorkflowPhase phase = WorkflowPhase.Off)
     {
         Kind = kind;
-        Change(name, segmentIds, rewardId, channel, WorkflowPhase.Off, caps, pilotPercent, controlPercent, cron, false, at, changedBy);
+        Change(name, segmentIds, rewardId, channel, phase, caps, pilotPercent, controlPercent, cron, false, at, changedBy);
     }
 
     public int Id { get; private set; }
@@ -89,7 +89,7 @@ public sealed class Workflow
     public void Change(string name, IReadOnlyCollection<int> segmentIds, int? rewardId, Channel channel, WorkflowPhase phase, WorkflowCaps caps,
         int pilotPercent, int controlPercent, string? cron, bool resume, DateTime at, string changedBy)
     {
-        var problems = Validate(segmentIds, rewardId, channel, caps, pilotPercent, controlPercent);
+        var problems = Validate(Kind, segmentIds, rewardId, channel, caps, pilotPercent, controlPercent);
         if (problems.Count > 0)
         {
             throw new DomainException(string.Join(" ", problems));
@@ -142,7 +142,7 @@ public sealed class Workflow
         return (int)(BitConverter.ToUInt32(bytes, 0) % 10_000);
     }
 
-    public static IReadOnlyList<string> Validate(IReadOnlyCollection<int> segmentIds, int? rewardId, Channel channel, WorkflowCaps caps, int pilotPercent, int controlPercent)
+    public static IReadOnlyList<string> Validate(WorkflowKind kind, IReadOnlyCollection<int> segmentIds, int? rewardId, Channel channel, WorkflowCaps caps, int pilotPercent, int controlPercent)
     {
         var problems = new List<string>();
         if (pilotPercent is < 0 or > 100)
@@ -153,7 +153,8 @@ public sealed class Workflow
         {
             problems.Add("The control-group percentage must be between 0 and 100.");
         }
-        if (segmentIds.Count == 0)
+        // Tier changes follow each client's tier eligibility; every other workflow needs the segments it targets.
+        if (segmentIds.Count == 0 && kind != WorkflowKind.TierChange)
         {
             problems.Add("Choose at least one target segment.");
         }

@@ -3,6 +3,8 @@ using LoyaltyConsole.Domain.Clients;
 using LoyaltyConsole.Domain.Locations;
 using LoyaltyConsole.Domain.Loyalty;
 using LoyaltyConsole.Domain.Segments;
+using LoyaltyConsole.Domain.Workflows;
+using LoyaltyConsole.Proposals;
 using LoyaltyConsole.Domain.Visits;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
@@ -30,6 +32,10 @@ public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> 
     public DbSet<ClientScore> ClientScores => Set<ClientScore>();
     public DbSet<SegmentMembership> SegmentMemberships => Set<SegmentMembership>();
     public DbSet<SegmentationRun> SegmentationRuns => Set<SegmentationRun>();
+    public DbSet<Reward> Rewards => Set<Reward>();
+    public DbSet<Workflow> Workflows => Set<Workflow>();
+    public DbSet<Proposal> Proposals => Set<Proposal>();
+    public DbSet<Alert> Alerts => Set<Alert>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

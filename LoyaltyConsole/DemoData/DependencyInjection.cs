@@ -11,6 +11,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddSingleton<DemoDailyVisits>();
         builder.Services.AddScoped<DemoUsers>();
+        builder.Services.AddSingleton<DemoProgram>();
         return builder;
     }
 }

@@ -24,6 +24,7 @@ public static class DependencyInjection
             q.AddJobListener<JobRunRecorder>();
             AddJob<VerifyAuditJob>(q, ScheduledJobs.VerifyAudit, options);
             AddJob<SegmentationJob>(q, ScheduledJobs.Segmentation, options);
+            AddJob<ProposalJob>(q, ScheduledJobs.Proposals, options);
             if (demo.Enabled)
             {
                 AddJob<DemoDailyVisitsJob>(q, ScheduledJobs.DemoDailyVisits, options);

@@ -11,6 +11,9 @@ public static class ScheduledJobs
     public static readonly ScheduledJob Segmentation = new(
         "segmentation", "Scores and segments every client once it is night in every location's time zone.", "0 5 * * * ?");
 
+    public static readonly ScheduledJob Proposals = new(
+        "proposals", "Proposes tier changes, rewards and SMS for the latest scored day, checked by every guardrail.", "0 20 * * * ?");
+
     public static readonly ScheduledJob VerifyAudit = new(
         "verify-audit-chain", "Re-computes the audit log's hash chain and fails loudly if any entry was altered.", "0 15 2 * * ?");
 }

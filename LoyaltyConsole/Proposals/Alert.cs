@@ -1,0 +1,13 @@
+namespace LoyaltyConsole.Proposals;
+
+/// <summary>Something Admins and marketing leads must see in the console, such as a workflow paused by its circuit breaker.</summary>
+public sealed class Alert
+{
+    public long Id { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string Title { get; set; } = "";
+    public string Message { get; set; } = "";
+    public int? WorkflowId { get; set; }
+    public DateTime? AcknowledgedAt { get; set; }
+    public string? AcknowledgedBy { get; set; }
+}

@@ -1,0 +1,21 @@
+using LoyaltyConsole.Drafting;
+
+namespace LoyaltyConsole.Proposals;
+
+public static class DependencyInjection
+{
+    public static IHostApplicationBuilder AddProposals(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName)
+            .Validate(o => o.MaxSegments is >= 1 and <= 10, "Messaging:MaxSegments must be between 1 and 10.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.OptOutSentence), "Messaging:OptOutSentence is required.")
+            .Validate(o => TimeOnly.TryParse(o.QuietHoursStart, System.Globalization.CultureInfo.InvariantCulture, out _)
+                && TimeOnly.TryParse(o.QuietHoursEnd, System.Globalization.CultureInfo.InvariantCulture, out _), "Messaging quiet hours must be times like 08:00.")
+            .Validate(o => o.HighValueThresholdMinor >= 0, "Messaging:HighValueThresholdMinor cannot be negative.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ISmsDrafter, OfflineSmsDrafter>();
+        builder.Services.AddSingleton<ProposalService>();
+        builder.Services.AddSingleton<ProgramCatalog>();
+        return builder;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using LoyaltyConsole.Auditing;
+using LoyaltyConsole.Data;
+using LoyaltyConsole.Domain.Common;
+using LoyaltyConsole.Domain.Guardrails;
+using LoyaltyConsole.Domain.Workflows;
+using LoyaltyConsole.Identity;
+
+namespace LoyaltyConsole.Proposals;
+
+public sealed record RewardForm(string Name, RewardKind Kind, int? Points, int? Percent, string? Item, int? DurationDays, decimal EstimatedCost, bool IsActive);
+
+public sealed record WorkflowForm(
+    string Name, WorkflowKind Kind, IReadOnlyCollection<int> SegmentIds, int? RewardId, Channel Channel, WorkflowPhase Phase, WorkflowCaps Caps,
+    int PilotPercent, int ControlPercent, bool Resume);
+
+public sealed record ProposalRow(
+    long Id, DateOnly RunDate, string Workflow, string Client, string Location, ProposalStatus Status, string Rationale, string? DraftText,
+    IReadOnlyList<GuardrailResult> Guardrails, bool RequiresReview, DateTime? PlannedSendAtUtc);
+
+/// <summary>The marketing lead's program: rewards and workflows (validated, audited), and what the workflows proposed.</summary>
+public sealed class ProgramCatalog(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog audit, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<Reward>> RewardsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Rewards.AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Workflow>> WorkflowsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Workflows.AsNoTracking().OrderBy(w => w.Name).ToListAsync(ct);
+    }
+
+    /// <summary>Creates (id null) or changes a reward. Returns the problems, empty when saved.</summary>
+    public async Task<IReadOnlyList<string>> SaveRewardAsync(int? id, RewardForm form, AuditActor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var currency = await db.Locations.Select(l => l.Currency).FirstOrDefaultAsync(ct) ?? "USD";
+        var cost = (long)Math.Round(form.EstimatedCost * 100m);
+        if (await db.Rewards.AnyAsync(r => r.Name == form.Name.Trim() && r.Id != id, ct))
+        {
+            return [$"A reward called {form.Name.Trim()} already exists."];
+        }
+        Reward reward;
+        object? before = null;
+        try
+        {
+            if (id is null)
+            {
+                reward = new Reward(form.Name, form.Kind, form.Points, form.Percent, form.Item, form.DurationDays, cost, currency, Now, actor.Name);
+                db.Rewards.Add(reward);
+            }
+            else
+            {
+                reward = await db.Rewards.AsTracking().SingleOrDefaultAsync(r => r.Id == id, ct) ?? throw new DomainException("That reward no longer exists.");
+                before = Describe(reward);
+                reward.Change(form.Name, form.Kind, form.Points, form.Percent, form.Item, form.DurationDays, cost, reward.Currency, form.IsActive, Now, actor.Name);
+            }
+        }
+        catch (DomainException ex)
+        {
+            return [ex.Message];
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(db, actor, AuditActions.RewardChanged, "Reward", reward.Id.ToString(CultureInfo.InvariantCulture), before, Describe(reward), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return [];
+    }
+
+    public async Task<IReadOnlyList<string>> SaveWorkflowAsync(int? id, WorkflowForm form, AuditActor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Workflows.AnyAsync(w => w.Name == form.Name.Trim() && w.Id != id, ct))
+        {
+            return [$"A workflow called {form.Name.Trim()} already exists."];
+        }
+        if (form.RewardId is { } rewardId && !await db.Rewards.AnyAsync(r => r.Id == rewardId && r.IsActive, ct))
+        {
+            return ["The chosen reward does not exist or is inactive."];
+        }
+        var segmentIds = form.SegmentIds.ToList();
+        if (await db.Segments.CountAsync(s => segmentIds.Contains(s.Id), ct) != segmentIds.Distinct().Count())
+        {
+            return ["One of the chosen segments no longer exists."];
+        }
+        Workflow workflow;
+        object? before = null;
+        try
+        {
+            if (id is null)
+            {
+                workflow = new Workflow(form.Name, form.Kind, form.SegmentIds, form.RewardId, form.Channel, form.Caps, form.PilotPercent, form.ControlPercent, null, Now, actor.Name, form.Phase);
+                db.Workflows.Add(workflow);
+            }
+            else
+            {
+                workflow = await db.Workflows.AsTracking().SingleOrDefaultAsync(w => w.Id == id, ct) ?? throw new DomainException("That workflow no longer exists.");
+                before = Describe(workflow);
+                workflow.Change(form.Name, form.SegmentIds, form.RewardId, form.Channel, form.Phase, form.Caps, form.PilotPercent, form.ControlPercent, workflow.Cron, form.Resume, Now, actor.Name);
+            }
+        }
+        catch (DomainException ex)
+        {
+            return ex.Message.Split(". ", StringSplitOptions.RemoveEmptyEntries).Select(m => m.EndsWith('.') ? m : m + ".").ToList();
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(db, actor, AuditActions.WorkflowChanged, "Workflow", workflow.Id.ToString(CultureInfo.InvariantCulture), before, Describe(workflow), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return [];
+    }
+
+    public async Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Alerts.AsNoTracking().Where(a => a.AcknowledgedAt == null).OrderByDescending(a => a.CreatedAt).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<ProposalRow>> ProposalsAsync(AccessScope scope, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await (from p in db.Proposals.AsNoTracking()
+                          join w in db.Workflows on p.WorkflowId equals w.Id
+                          join c in db.Clients.VisibleTo(scope) on p.ClientId equals c.Id
+                          join l in db.Locations on p.LocationId equals l.Id
+                          orderby p.Id descending
+                          select new { p, Workflow = w.Name, Client = c.FirstName + " " + c.LastName, Location = l.Name })
+            .Take(take).ToListAsync(ct);
+        return rows.Select(r => new ProposalRow(r.p.Id, r.p.RunDate, r.Workflow, r.Client, r.Location, r.p.Status, r.p.Rationale, r.p.DraftText,
+            r.p.Guardrails, r.p.RequiresReview, r.p.PlannedSendAtUtc)).ToList();
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private static object Describe(Reward r) => new { r.Name, Kind = r.Kind.ToString(), r.Points, r.Percent, r.Item, r.DurationDays, r.EstimatedCostMinor, r.IsActive };
+
+    private static object Describe(Workflow w) => new
+    {
+        w.Name, Kind = w.Kind.ToString(), w.SegmentIds, w.RewardId, Channel = w.Channel.ToString(), Phase = w.Phase.ToString(), w.Caps,
+        w.PilotPercent, w.ControlPercent, w.IsPaused, w.Version,
+    };
+}
