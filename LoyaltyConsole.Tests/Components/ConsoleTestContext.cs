@@ -29,6 +29,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Get<ClientDirectory>());
         Services.AddSingleton(App.Get<AccessScopeResolver>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Scoring.ScoringQuery>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Proposals.ProgramCatalog>());
         return ValueTask.CompletedTask;
     }
 

@@ -19,6 +19,8 @@ public sealed class PageAuthorizationTests
         ["/audit"] = Policies.ViewAudit,
         ["/segments"] = Policies.ViewClients,
         ["/model"] = Policies.ViewModels,
+        ["/program"] = Policies.ManageProgram,
+        ["/proposals"] = Policies.ViewClients,
         ["/admin/users"] = Policies.ManageUsers,
         ["/admin/jobs"] = Policies.ManageJobs,
         ["/forbidden"] = Policies.SignedIn,
@@ -65,6 +67,8 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.Owner, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAudit]);
         Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageSegments]);
         Assert.Equal([Roles.Owner, Roles.MarketingLead], Policies.RolesByPolicy[Policies.ViewModels]);
+        Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageProgram]);
+        Assert.Equal([Roles.MarketingLead, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAlerts]);
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public static class Policies
     public const string ViewAudit = nameof(ViewAudit);
     public const string ManageSegments = nameof(ManageSegments);
     public const string ViewModels = nameof(ViewModels);
+    public const string ManageProgram = nameof(ManageProgram);
+    public const string ViewAlerts = nameof(ViewAlerts);
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
@@ -24,6 +26,8 @@ public static class Policies
         [ViewAudit] = [Roles.Owner, Roles.Admin],
         [ManageSegments] = [Roles.MarketingLead],
         [ViewModels] = [Roles.Owner, Roles.MarketingLead],
+        [ManageProgram] = [Roles.MarketingLead],
+        [ViewAlerts] = [Roles.MarketingLead, Roles.Admin],
     };
 
     public static void Configure(AuthorizationOptions options)
