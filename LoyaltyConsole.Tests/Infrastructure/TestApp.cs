@@ -19,14 +19,16 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly int _seed;
     private readonly bool _seedDemo;
     private readonly bool _kestrel;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public TestApp(int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true)
+    public TestApp(int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true, IReadOnlyDictionary<string, string>? settings = null)
     {
         _clients = clients;
         _seed = seed;
         _seedDemo = seedDemo;
         Directory.CreateDirectory(_directory);
         _kestrel = kestrel;
+        _settings = settings ?? new Dictionary<string, string>();
         if (kestrel)
         {
             UseKestrel(0);
@@ -49,6 +51,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Quartz keeps schedulers in a process-wide registry by name; each test host needs its own.
         builder.UseSetting("Jobs:SchedulerName", "tests-" + Path.GetFileName(_directory));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public T Get<T>()

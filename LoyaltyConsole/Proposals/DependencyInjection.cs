@@ -13,7 +13,7 @@ public static class DependencyInjection
                 && TimeOnly.TryParse(o.QuietHoursEnd, System.Globalization.CultureInfo.InvariantCulture, out _), "Messaging quiet hours must be times like 08:00.")
             .Validate(o => o.HighValueThresholdMinor >= 0, "Messaging:HighValueThresholdMinor cannot be negative.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<ISmsDrafter, OfflineSmsDrafter>();
+        builder.AddDrafting();
         builder.Services.AddSingleton<ProposalService>();
         builder.Services.AddSingleton<ProgramCatalog>();
         return builder;
