@@ -158,3 +158,26 @@ public sealed class ProposalServiceTests
         Assert.Equal(["A percentage discount must be between 1% and 100%."], rewardErrors);
     }
 }
+
+public sealed class ProposalConcurrencyTests
+{
+    [Fact]
+    public async Task Runs_started_at_the_same_moment_propose_each_client_once_and_keep_the_audit_chain_intact()
+    {
+        await using var app = new TestApp(clients: 300);
+        var service = app.Get<ProposalService>();
+        await using var db = await app.CreateDbContextAsync();
+        var workflow = await db.Workflows.SingleAsync(w => w.Kind == WorkflowKind.WinBack, TestContext.Current.CancellationToken);
+        // Four runs for a day nobody has proposed for yet, all at once.
+        var day = (await db.SegmentationRuns.MaxAsync(r => r.AsOf, TestContext.Current.CancellationToken)).AddDays(1);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => service.RunAsync(day, AuditActor.System, TestContext.Current.CancellationToken))));
+
+        var forWorkflow = runs.SelectMany(r => r).Where(s => s.WorkflowId == workflow.Id).ToList();
+        Assert.Single(forWorkflow, s => !s.Skipped);
+        Assert.Equal(3, forWorkflow.Count(s => s.Skipped));
+        var proposals = await db.Proposals.Where(p => p.WorkflowId == workflow.Id && p.RunDate == day).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(proposals.Count, proposals.Select(p => p.ClientId).Distinct().Count());
+        Assert.True((await app.Get<LoyaltyConsole.Auditing.AuditVerifier>().VerifyAsync(TestContext.Current.CancellationToken)).IsIntact);
+    }
+}

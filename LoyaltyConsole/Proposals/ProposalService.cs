@@ -49,12 +49,13 @@ public sealed class ProposalService(
         var summaries = new List<WorkflowRunSummary>();
         foreach (var workflow in workflows)
         {
+            // Checked inside the write transaction: a second run racing this one waits for it, then finds its proposals.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             if (await db.Proposals.AnyAsync(p => p.WorkflowId == workflow.Id && p.RunDate == runDate, ct))
             {
                 summaries.Add(new WorkflowRunSummary(workflow.Id, workflow.Name, 0, 0, 0, 0, 0, 0, true, null));
                 continue;
             }
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var (targets, segmentsOf) = await TargetsAsync(db, workflow, asOf, ct);
             var clientIds = targets.Select(t => t.ClientId).ToList();
             var clients = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
