@@ -181,3 +181,52 @@ public sealed class ProposalConcurrencyTests
         Assert.True((await app.Get<LoyaltyConsole.Auditing.AuditVerifier>().VerifyAsync(TestContext.Current.CancellationToken)).IsIntact);
     }
 }
+
+public sealed class ProgramScheduleAndLocationBudgetTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_location_budget_blocks_that_locations_proposals_once_reached_and_spares_the_others()
+    {
+        await using var app = new TestApp(clients: 300);
+        var catalog = app.Get<ProgramCatalog>();
+        await using var db = await app.CreateDbContextAsync();
+        var soho = await db.Locations.SingleAsync(l => l.ExternalId == "loc-soho", Ct);
+        Assert.Equal(["A budget period must be between 1 and 366 days."], await catalog.SaveLocationBudgetAsync(soho.Id, 10m, 0, AuditActor.System, Ct));
+        Assert.Empty(await catalog.SaveLocationBudgetAsync(soho.Id, 20m, 30, AuditActor.System, Ct));
+        var day = (await db.SegmentationRuns.MaxAsync(r => r.AsOf, Ct)).AddDays(1);
+
+        await app.Get<ProposalService>().RunAsync(day, AuditActor.System, Ct);
+
+        var priced = await db.Proposals.Where(p => p.RunDate == day && p.CostMinor > 0 && p.Status != ProposalStatus.Control).ToListAsync(Ct);
+        var sohoChecks = priced.Where(p => p.LocationId == soho.Id).Select(p => p.Guardrails.Single(g => g.Reason.Contains("SoHo, last 30 days", StringComparison.Ordinal))).ToList();
+        Assert.True(sohoChecks.Count >= 2);
+        Assert.Contains(sohoChecks, g => g.Passed);
+        Assert.Contains(sohoChecks, g => !g.Passed && g.Reason.StartsWith("Over budget:", StringComparison.Ordinal));
+        Assert.All(priced.Where(p => p.LocationId != soho.Id), p => Assert.DoesNotContain(p.Guardrails, g => g.Reason.Contains("SoHo", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_scheduled_workflow_proposes_only_on_its_days_and_a_bad_schedule_is_refused()
+    {
+        await using var app = new TestApp(clients: 100);
+        var catalog = app.Get<ProgramCatalog>();
+        await using var db = await app.CreateDbContextAsync();
+        var winBack = await db.Workflows.SingleAsync(w => w.Kind == WorkflowKind.WinBack, Ct);
+        // Resume as well: on a small demo business the first run may already have tripped the breaker.
+        WorkflowForm Form(string? cron) => new(winBack.Name, winBack.Kind, winBack.SegmentIds, winBack.RewardId, winBack.Channel, winBack.Phase, winBack.Caps,
+            winBack.PilotPercent, winBack.ControlPercent, true, cron);
+
+        Assert.Contains("is not a schedule", (await catalog.SaveWorkflowAsync(winBack.Id, Form("every monday"), AuditActor.System, Ct)).Single(), StringComparison.Ordinal);
+        Assert.Empty(await catalog.SaveWorkflowAsync(winBack.Id, Form("0 0 9 ? * MON"), AuditActor.System, Ct));
+        var monday = new DateOnly(2030, 1, 7);
+
+        var tuesday = (await app.Get<ProposalService>().RunAsync(monday.AddDays(1), AuditActor.System, Ct)).Single(s => s.WorkflowId == winBack.Id);
+        var onMonday = (await app.Get<ProposalService>().RunAsync(monday, AuditActor.System, Ct)).Single(s => s.WorkflowId == winBack.Id);
+
+        Assert.True(tuesday.Skipped);
+        Assert.False(onMonday.Skipped);
+        Assert.False(await db.Proposals.AnyAsync(p => p.WorkflowId == winBack.Id && p.RunDate == monday.AddDays(1), Ct));
+    }
+}

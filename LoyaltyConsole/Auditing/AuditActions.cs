@@ -15,12 +15,13 @@ public static class AuditActions
     public const string RewardChanged = "reward.changed";
     public const string WorkflowChanged = "workflow.changed";
     public const string WorkflowPaused = "workflow.paused";
+    public const string LocationBudgetChanged = "location.budget-changed";
     public const string ProposalCreated = "proposal.created";
     public const string ProposalBlocked = "proposal.blocked";
 
     public static readonly IReadOnlyList<string> All =
     [
         UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
-        RewardChanged, WorkflowChanged, WorkflowPaused, ProposalCreated, ProposalBlocked,
+        RewardChanged, WorkflowChanged, WorkflowPaused, LocationBudgetChanged, ProposalCreated, ProposalBlocked,
     ];
 }

@@ -36,6 +36,7 @@ public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> 
     public DbSet<Workflow> Workflows => Set<Workflow>();
     public DbSet<Proposal> Proposals => Set<Proposal>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<LocationBudget> LocationBudgets => Set<LocationBudget>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

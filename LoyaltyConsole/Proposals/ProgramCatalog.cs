@@ -12,7 +12,9 @@ public sealed record RewardForm(string Name, RewardKind Kind, int? Points, int? 
 
 public sealed record WorkflowForm(
     string Name, WorkflowKind Kind, IReadOnlyCollection<int> SegmentIds, int? RewardId, Channel Channel, WorkflowPhase Phase, WorkflowCaps Caps,
-    int PilotPercent, int ControlPercent, bool Resume);
+    int PilotPercent, int ControlPercent, bool Resume, string? Cron = null);
+
+public sealed record LocationBudgetRow(int LocationId, string Location, string Currency, long? CapMinor, int PeriodDays);
 
 public sealed record ProposalRow(
     long Id, DateOnly RunDate, string Workflow, string Client, string Location, ProposalStatus Status, string Rationale, string? DraftText,
@@ -83,6 +85,10 @@ public sealed class ProgramCatalog(IDbContextFactory<ApplicationDbContext> dbFac
         {
             return ["The chosen reward does not exist or is inactive."];
         }
+        if (!string.IsNullOrWhiteSpace(form.Cron) && !Quartz.CronExpression.IsValidExpression(form.Cron.Trim()))
+        {
+            return [$"'{form.Cron.Trim()}' is not a schedule; use a Quartz cron expression such as 0 0 9 ? * MON (Mondays), or leave it empty for every day."];
+        }
         var segmentIds = form.SegmentIds.ToList();
         if (await db.Segments.CountAsync(s => segmentIds.Contains(s.Id), ct) != segmentIds.Distinct().Count())
         {
@@ -94,14 +100,14 @@ public sealed class ProgramCatalog(IDbContextFactory<ApplicationDbContext> dbFac
         {
             if (id is null)
             {
-                workflow = new Workflow(form.Name, form.Kind, form.SegmentIds, form.RewardId, form.Channel, form.Caps, form.PilotPercent, form.ControlPercent, null, Now, actor.Name, form.Phase);
+                workflow = new Workflow(form.Name, form.Kind, form.SegmentIds, form.RewardId, form.Channel, form.Caps, form.PilotPercent, form.ControlPercent, form.Cron, Now, actor.Name, form.Phase);
                 db.Workflows.Add(workflow);
             }
             else
             {
                 workflow = await db.Workflows.AsTracking().SingleOrDefaultAsync(w => w.Id == id, ct) ?? throw new DomainException("That workflow no longer exists.");
                 before = Describe(workflow);
-                workflow.Change(form.Name, form.SegmentIds, form.RewardId, form.Channel, form.Phase, form.Caps, form.PilotPercent, form.ControlPercent, workflow.Cron, form.Resume, Now, actor.Name);
+                workflow.Change(form.Name, form.SegmentIds, form.RewardId, form.Channel, form.Phase, form.Caps, form.PilotPercent, form.ControlPercent, form.Cron, form.Resume, Now, actor.Name);
             }
         }
         catch (DomainException ex)
@@ -110,6 +116,56 @@ public sealed class ProgramCatalog(IDbContextFactory<ApplicationDbContext> dbFac
         }
         await db.SaveChangesAsync(ct);
         await audit.AppendAsync(db, actor, AuditActions.WorkflowChanged, "Workflow", workflow.Id.ToString(CultureInfo.InvariantCulture), before, Describe(workflow), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return [];
+    }
+
+    public async Task<IReadOnlyList<LocationBudgetRow>> LocationBudgetsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var budgets = await db.LocationBudgets.AsNoTracking().ToDictionaryAsync(b => b.LocationId, ct);
+        return (await db.Locations.AsNoTracking().OrderBy(l => l.Name).ToListAsync(ct))
+            .Select(l => new LocationBudgetRow(l.Id, l.Name, l.Currency, budgets.GetValueOrDefault(l.Id)?.CapMinor, budgets.GetValueOrDefault(l.Id)?.PeriodDays ?? 30))
+            .ToList();
+    }
+
+    /// <summary>Sets a location's budget, or removes it when <paramref name="cap"/> is null. Returns the problems, empty when saved.</summary>
+    public async Task<IReadOnlyList<string>> SaveLocationBudgetAsync(int locationId, decimal? cap, int periodDays, AuditActor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.Locations.AnyAsync(l => l.Id == locationId, ct))
+        {
+            return ["That location no longer exists."];
+        }
+        var budget = await db.LocationBudgets.AsTracking().SingleOrDefaultAsync(b => b.LocationId == locationId, ct);
+        object? before = budget is null ? null : new { budget.CapMinor, budget.PeriodDays };
+        try
+        {
+            if (cap is null)
+            {
+                if (budget is not null)
+                {
+                    db.LocationBudgets.Remove(budget);
+                }
+            }
+            else if (budget is null)
+            {
+                db.LocationBudgets.Add(new LocationBudget(locationId, (long)Math.Round(cap.Value * 100m), periodDays, Now, actor.Name));
+            }
+            else
+            {
+                budget.Change((long)Math.Round(cap.Value * 100m), periodDays, Now, actor.Name);
+            }
+        }
+        catch (DomainException ex)
+        {
+            return [ex.Message];
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(db, actor, AuditActions.LocationBudgetChanged, "Location", locationId.ToString(CultureInfo.InvariantCulture), before,
+            cap is null ? null : new { CapMinor = (long)Math.Round(cap.Value * 100m), PeriodDays = periodDays }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return [];
@@ -142,6 +198,6 @@ public sealed class ProgramCatalog(IDbContextFactory<ApplicationDbContext> dbFac
     private static object Describe(Workflow w) => new
     {
         w.Name, Kind = w.Kind.ToString(), w.SegmentIds, w.RewardId, Channel = w.Channel.ToString(), Phase = w.Phase.ToString(), w.Caps,
-        w.PilotPercent, w.ControlPercent, w.IsPaused, w.Version,
+        w.PilotPercent, w.ControlPercent, w.Cron, w.IsPaused, w.Version,
     };
 }

@@ -45,10 +45,26 @@ public sealed class ProposalService(
         var segmentNames = await db.Segments.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct);
         var modelVersion = await db.ModelFits.Where(f => f.AsOf == asOf).Select(f => f.Version).SingleAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
+        var locationBudgets = await db.LocationBudgets.AsNoTracking().ToDictionaryAsync(b => b.LocationId, ct);
+        var locationCommitted = new Dictionary<int, long>();
+        foreach (var budget in locationBudgets.Values)
+        {
+            var from = runDate.AddDays(-budget.PeriodDays + 1);
+            locationCommitted[budget.LocationId] = await db.Proposals
+                .Where(p => p.LocationId == budget.LocationId && Committed.Contains(p.Status) && p.RunDate >= from)
+                .SumAsync(p => p.CostMinor, ct);
+        }
+        // What this run has already put towards each location's budget, across workflows.
+        var locationRunning = new Dictionary<int, long>();
 
         var summaries = new List<WorkflowRunSummary>();
         foreach (var workflow in workflows)
         {
+            if (!RunsOn(workflow, runDate))
+            {
+                summaries.Add(new WorkflowRunSummary(workflow.Id, workflow.Name, 0, 0, 0, 0, 0, 0, true, null));
+                continue;
+            }
             // Checked inside the write transaction: a second run racing this one waits for it, then finds its proposals.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             if (await db.Proposals.AnyAsync(p => p.WorkflowId == workflow.Id && p.RunDate == runDate, ct))
@@ -109,6 +125,11 @@ public sealed class ProposalService(
                         var running = proposals.Where(p => !p.Blocked && p.Status != ProposalStatus.Control).Sum(p => p.CostMinor);
                         checks.Add(SpendCaps.Budget($"{workflow.Name}, last {workflow.Caps.BudgetPeriodDays} days", budget, committed + running, cost, location.Currency));
                     }
+                    if (locationBudgets.TryGetValue(score.HomeLocationId, out var locationBudget))
+                    {
+                        checks.Add(SpendCaps.Budget($"{location.Name}, last {locationBudget.PeriodDays} days", locationBudget.CapMinor,
+                            locationCommitted[score.HomeLocationId] + locationRunning.GetValueOrDefault(score.HomeLocationId), cost, location.Currency));
+                    }
                     if (workflow.Caps.CostPerClientMinor is { } perClient)
                     {
                         checks.Add(SpendCaps.ClientCost(perClient, clientSpend.GetValueOrDefault(score.ClientId), cost, $"in the last {workflow.Caps.BudgetPeriodDays} days", location.Currency));
@@ -132,6 +153,10 @@ public sealed class ProposalService(
                     proposal.AddGuardrails(checks);
                 }
                 proposals.Add(proposal);
+                if (proposal.Status == ProposalStatus.PendingReview)
+                {
+                    locationRunning[score.HomeLocationId] = locationRunning.GetValueOrDefault(score.HomeLocationId) + cost;
+                }
             }
 
             string? breakerReason = null;
@@ -145,6 +170,10 @@ public sealed class ProposalService(
                 breakerReason = breaker.Reason;
                 foreach (var proposal in proposals.Where(p => p.Status != ProposalStatus.Control))
                 {
+                    if (proposal.Status == ProposalStatus.PendingReview)
+                    {
+                        locationRunning[proposal.LocationId] -= proposal.CostMinor;
+                    }
                     proposal.Discard(breaker);
                 }
                 workflow.Pause(breaker.Reason, now);
@@ -172,6 +201,18 @@ public sealed class ProposalService(
         }
         logger.LogInformation("Proposals for {RunDate:yyyy-MM-dd} in {Elapsed:N1} s: {Summaries}", runDate, stopwatch.Elapsed.TotalSeconds, summaries);
         return summaries;
+    }
+
+    /// <summary>A workflow with a schedule proposes only on days its cron expression fires (in UTC); without one, every day.</summary>
+    internal static bool RunsOn(Workflow workflow, DateOnly day)
+    {
+        if (workflow.Cron is null)
+        {
+            return true;
+        }
+        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var next = new Quartz.CronExpression(workflow.Cron) { TimeZone = TimeZoneInfo.Utc }.GetTimeAfter(start.AddTicks(-1));
+        return next is { } fire && fire < start.AddDays(1);
     }
 
     private static async Task<(List<ClientScore> Targets, ILookup<int, int> SegmentsOf)> TargetsAsync(ApplicationDbContext db, Workflow workflow, DateOnly asOf, CancellationToken ct)

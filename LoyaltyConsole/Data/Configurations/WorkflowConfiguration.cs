@@ -78,3 +78,13 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.HasIndex(a => a.AcknowledgedAt);
     }
 }
+
+internal sealed class LocationBudgetConfiguration : IEntityTypeConfiguration<LocationBudget>
+{
+    public void Configure(EntityTypeBuilder<LocationBudget> builder)
+    {
+        builder.Property(b => b.ChangedBy).HasMaxLength(256);
+        builder.HasOne<Domain.Locations.Location>().WithMany().HasForeignKey(b => b.LocationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => b.LocationId).IsUnique();
+    }
+}

@@ -574,6 +574,37 @@ namespace LoyaltyConsole.Data.Migrations
                     b.ToTable("VisitLines");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Domain.Workflows.LocationBudget", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CapMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeriodDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId")
+                        .IsUnique();
+
+                    b.ToTable("LocationBudgets");
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Domain.Workflows.Proposal", b =>
                 {
                     b.Property<long>("Id")
@@ -1484,6 +1515,15 @@ namespace LoyaltyConsole.Data.Migrations
                     b.HasOne("LoyaltyConsole.Domain.Visits.Visit", null)
                         .WithMany("Lines")
                         .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Domain.Workflows.LocationBudget", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
