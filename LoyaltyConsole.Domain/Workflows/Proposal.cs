@@ -22,6 +22,9 @@ public enum ProposalStatus
 
     Approved,
     Rejected,
+
+    /// <summary>Waited longer than the review window; it will not be sent.</summary>
+    Expired,
     Sent,
 }
 
@@ -92,6 +95,96 @@ public sealed class Proposal
     public bool DraftFlagged { get; private set; }
 
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>Who decided (a user's name, or "System" for automated approval), when, and why.</summary>
+    public string? DecidedBy { get; private set; }
+
+    public DateTime? DecidedAt { get; private set; }
+    public string? DecisionReason { get; private set; }
+
+    /// <summary>The draft as first written, kept when a reviewer edits it.</summary>
+    public string? OriginalDraftText { get; private set; }
+
+    /// <summary>Bumped by every decision; the data layer uses it so two reviewers can never both decide.</summary>
+    public int Revision { get; private set; }
+
+    public bool IsOpen => Status is ProposalStatus.PendingReview or ProposalStatus.Blocked;
+
+    public void Approve(string by, DateTime at)
+    {
+        EnsureOpen();
+        if (Blocked)
+        {
+            throw new DomainException("This proposal breaks a guardrail and cannot be approved: " +
+                string.Join(" ", Guardrails.Where(g => !g.Passed).Select(g => g.Reason)));
+        }
+        Decide(ProposalStatus.Approved, by, at, null);
+    }
+
+    public void Reject(string by, DateTime at, string reason)
+    {
+        EnsureOpen();
+        Decide(ProposalStatus.Rejected, by, at, Guard.Text(reason, "Reason", 500));
+    }
+
+    /// <summary>Replaces the SMS draft with a reviewer's text and the guardrail verdicts on it.</summary>
+    public void Edit(string text, IReadOnlyList<GuardrailResult> contentVerdicts)
+    {
+        EnsureOpen();
+        OriginalDraftText ??= DraftText;
+        DraftText = Guard.Text(text, "Draft", DraftMaxLength);
+        var codes = contentVerdicts.Select(v => v.Code).ToHashSet();
+        Guardrails = Guardrails.Where(g => !codes.Contains(g.Code)).Concat(contentVerdicts).ToList();
+        Status = Blocked ? ProposalStatus.Blocked : ProposalStatus.PendingReview;
+        Revision++;
+    }
+
+    /// <summary>Takes back a decision within <paramref name="window"/>, while the proposal has not been executed.</summary>
+    public void Undo(string by, DateTime at, TimeSpan window)
+    {
+        if (Status is not (ProposalStatus.Approved or ProposalStatus.Rejected))
+        {
+            throw new DomainException("Only an approval or a rejection that has not been executed can be undone.");
+        }
+        if (!string.Equals(DecidedBy, by, StringComparison.Ordinal))
+        {
+            throw new DomainException($"Only {DecidedBy}, who decided, can undo this decision.");
+        }
+        if (at - DecidedAt > window)
+        {
+            throw new DomainException($"The undo window of {window.TotalMinutes:0} minutes has passed.");
+        }
+        Status = Blocked ? ProposalStatus.Blocked : ProposalStatus.PendingReview;
+        DecidedBy = null;
+        DecidedAt = null;
+        DecisionReason = null;
+        Revision++;
+    }
+
+    public void Expire(DateTime at)
+    {
+        EnsureOpen();
+        Decide(ProposalStatus.Expired, "System", at, "Waited longer than the review window.");
+    }
+
+    private void Decide(ProposalStatus status, string by, DateTime at, string? reason)
+    {
+        Status = status;
+        DecidedBy = Guard.Text(by, "Decided by", 256);
+        DecidedAt = Guard.Utc(at, "Decision time");
+        DecisionReason = reason;
+        Revision++;
+    }
+
+    private void EnsureOpen()
+    {
+        if (!IsOpen)
+        {
+            throw new DomainException(DecidedBy is null
+                ? $"This proposal is {Status} and cannot be decided."
+                : $"Already {Status.ToString().ToLowerInvariant()} by {DecidedBy} at {DecidedAt:yyyy-MM-dd HH:mm} UTC.");
+        }
+    }
 
     public bool Blocked => Guardrails.Any(g => !g.Passed);
 

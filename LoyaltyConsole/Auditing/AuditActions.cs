@@ -18,10 +18,16 @@ public static class AuditActions
     public const string LocationBudgetChanged = "location.budget-changed";
     public const string ProposalCreated = "proposal.created";
     public const string ProposalBlocked = "proposal.blocked";
+    public const string ProposalApproved = "proposal.approved";
+    public const string ProposalRejected = "proposal.rejected";
+    public const string ProposalEdited = "proposal.edited-approved";
+    public const string ProposalUndone = "proposal.undone";
+    public const string ProposalExpired = "proposal.expired";
 
     public static readonly IReadOnlyList<string> All =
     [
         UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
         RewardChanged, WorkflowChanged, WorkflowPaused, LocationBudgetChanged, ProposalCreated, ProposalBlocked,
+        ProposalApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired,
     ];
 }

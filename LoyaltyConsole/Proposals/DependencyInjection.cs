@@ -16,6 +16,10 @@ public static class DependencyInjection
         builder.AddDrafting();
         builder.Services.AddSingleton<ProposalService>();
         builder.Services.AddSingleton<ProgramCatalog>();
+        builder.Services.AddOptions<Features.Review.ReviewOptions>().BindConfiguration(Features.Review.ReviewOptions.SectionName)
+            .Validate(o => o.UndoWindowMinutes is >= 0 and <= 1440 && o.ExpireAfterDays is >= 1 and <= 365, "Review:UndoWindowMinutes must be 0–1440 and Review:ExpireAfterDays 1–365.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Features.Review.ReviewService>();
         return builder;
     }
 }

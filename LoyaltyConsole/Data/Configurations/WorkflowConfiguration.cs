@@ -59,6 +59,12 @@ internal sealed class ProposalConfiguration : IEntityTypeConfiguration<Proposal>
                 s => JsonSerializer.Deserialize<List<GuardrailResult>>(s, Json) ?? new List<GuardrailResult>(),
                 new ValueComparer<List<GuardrailResult>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, g) => HashCode.Combine(h, g.GetHashCode())), v => v.ToList()));
         builder.Ignore(p => p.Blocked);
+        builder.Ignore(p => p.IsOpen);
+        builder.Property(p => p.DecidedBy).HasMaxLength(256);
+        builder.Property(p => p.DecisionReason).HasMaxLength(500);
+        builder.Property(p => p.OriginalDraftText).HasMaxLength(Proposal.DraftMaxLength);
+        // Optimistic concurrency: of two reviewers deciding at once, the second save finds the revision moved on.
+        builder.Property(p => p.Revision).IsConcurrencyToken();
         builder.HasOne<Workflow>().WithMany().HasForeignKey(p => p.WorkflowId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Client>().WithMany().HasForeignKey(p => p.ClientId).OnDelete(DeleteBehavior.Restrict);
         // One proposal per workflow, client and day: re-running a day never duplicates.

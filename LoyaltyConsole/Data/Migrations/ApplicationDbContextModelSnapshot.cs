@@ -626,6 +626,17 @@ namespace LoyaltyConsole.Data.Migrations
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("DraftFlagged")
                         .HasColumnType("INTEGER");
 
@@ -660,6 +671,10 @@ namespace LoyaltyConsole.Data.Migrations
                     b.Property<int>("LocationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OriginalDraftText")
+                        .HasMaxLength(1600)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("PlannedSendAtUtc")
                         .HasColumnType("TEXT");
 
@@ -673,6 +688,10 @@ namespace LoyaltyConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RequiresReview")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("RewardId")

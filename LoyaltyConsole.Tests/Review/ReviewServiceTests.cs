@@ -1,0 +1,152 @@
+using LoyaltyConsole.Auditing;
+using LoyaltyConsole.Data;
+using LoyaltyConsole.Domain.Workflows;
+using LoyaltyConsole.Drafting;
+using LoyaltyConsole.Features.Review;
+using LoyaltyConsole.Identity;
+using LoyaltyConsole.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LoyaltyConsole.Tests.Review;
+
+public sealed class ReviewServiceTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<Proposal> OpenSmsProposalAsync(TestApp app, AccessScope scope, bool blocked = false)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var ids = scope.LocationIds.ToList();
+        var status = blocked ? ProposalStatus.Blocked : ProposalStatus.PendingReview;
+        return await db.Proposals.AsNoTracking().FirstAsync(p => p.Status == status && p.DraftText != null && ids.Contains(p.LocationId), Ct);
+    }
+
+    [Fact]
+    public async Task Of_many_reviewers_deciding_the_same_proposal_at_once_exactly_one_wins_and_the_others_learn_who()
+    {
+        await using var app = new TestApp(clients: 300);
+        var scope = await app.ScopeAsync(TestUsers.ManagerSoho);
+        var proposal = await OpenSmsProposalAsync(app, scope);
+        var service = app.Get<ReviewService>();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => i % 2 == 0
+            ? service.ApproveAsync(scope, proposal.Id, new AuditActor($"user-{i}", $"reviewer{i}@demo.example"), Ct)
+            : service.RejectAsync(scope, proposal.Id, "Not now", new AuditActor($"user-{i}", $"reviewer{i}@demo.example"), Ct))));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        await using var db = await app.CreateDbContextAsync();
+        var decided = await db.Proposals.SingleAsync(p => p.Id == proposal.Id, Ct);
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.StartsWith($"Already {decided.Status.ToString().ToLowerInvariant()} by {decided.DecidedBy} at ", o.Message, StringComparison.Ordinal));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.EntityType == "Proposal" && e.EntityId == proposal.Id.ToString() &&
+            (e.Action == AuditActions.ProposalApproved || e.Action == AuditActions.ProposalRejected), Ct));
+        Assert.True((await app.Get<AuditVerifier>().VerifyAsync(Ct)).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_manager_cannot_decide_a_proposal_of_another_location()
+    {
+        await using var app = new TestApp(clients: 300);
+        var soho = await app.ScopeAsync(TestUsers.ManagerSoho);
+        var wickerPark = await app.ScopeAsync(TestUsers.ManagerWickerPark);
+        var proposal = await OpenSmsProposalAsync(app, soho);
+        var actor = AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerWickerPark));
+
+        var outcome = await app.Get<ReviewService>().ApproveAsync(wickerPark, proposal.Id, actor, Ct);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("This proposal does not exist or belongs to a location you are not assigned to.", outcome.Message);
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Equal(ProposalStatus.PendingReview, (await db.Proposals.SingleAsync(p => p.Id == proposal.Id, Ct)).Status);
+    }
+
+    [Fact]
+    public async Task A_proposal_that_breaks_a_guardrail_cannot_be_approved_and_says_why()
+    {
+        await using var app = new TestApp(clients: 300);
+        var scope = await app.ScopeAsync(TestUsers.ManagerSoho);
+        var proposal = await OpenSmsProposalAsync(app, scope, blocked: true);
+
+        var outcome = await app.Get<ReviewService>().ApproveAsync(scope, proposal.Id, AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerSoho)), Ct);
+
+        Assert.False(outcome.Succeeded);
+        Assert.StartsWith("This proposal breaks a guardrail and cannot be approved:", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_edited_message_is_rechecked_refused_when_it_breaks_a_rule_and_approved_with_before_and_after_in_the_audit()
+    {
+        await using var app = new TestApp(clients: 300);
+        var scope = await app.ScopeAsync(TestUsers.ManagerSoho);
+        var proposal = await OpenSmsProposalAsync(app, scope);
+        var actor = AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerSoho));
+        var service = app.Get<ReviewService>();
+        await using var db = await app.CreateDbContextAsync();
+        var reward = await db.Rewards.SingleAsync(r => r.Id == proposal.RewardId, Ct);
+        var offer = reward.OfferTokens[0];
+
+        var refused = await service.EditAndApproveAsync(scope, proposal.Id, $"Hi {{first_name}}, enjoy {offer} at Lumière!", actor, Ct);
+        var approved = await service.EditAndApproveAsync(scope, proposal.Id, $"Hi {{first_name}}, enjoy {offer} on your next visit at Lumière. Reply STOP to opt out.", actor, Ct);
+
+        Assert.False(refused.Succeeded);
+        Assert.Contains("breaks a rule and was not saved", refused.Message, StringComparison.Ordinal);
+        Assert.True(approved.Succeeded, approved.Message);
+        var saved = await db.Proposals.SingleAsync(p => p.Id == proposal.Id, Ct);
+        Assert.Equal(ProposalStatus.Approved, saved.Status);
+        Assert.Equal(proposal.DraftText, saved.OriginalDraftText);
+        var entry = await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.ProposalEdited && e.EntityId == proposal.Id.ToString(), Ct);
+        Assert.Contains("Reply STOP to opt out.", entry.AfterJson, StringComparison.Ordinal);
+        Assert.Contains(proposal.DraftText![..20], entry.BeforeJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_the_reviewer_who_decided_can_undo_and_only_within_the_window()
+    {
+        await using var app = new TestApp(clients: 300);
+        var scope = await app.ScopeAsync(TestUsers.ManagerSoho);
+        var proposal = await OpenSmsProposalAsync(app, scope);
+        var sam = AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerSoho));
+        var maya = AuditActor.From(await app.PrincipalAsync(TestUsers.Marketing));
+        var service = app.Get<ReviewService>();
+
+        Assert.True((await service.RejectAsync(scope, proposal.Id, "Client asked for no offers", sam, Ct)).Succeeded);
+        var byOther = await service.UndoAsync(await app.ScopeAsync(TestUsers.Marketing), proposal.Id, maya, Ct);
+        var bySam = await service.UndoAsync(scope, proposal.Id, sam, Ct);
+
+        Assert.False(byOther.Succeeded);
+        Assert.Equal($"Only {sam.Name}, who decided, can undo this decision.", byOther.Message);
+        Assert.True(bySam.Succeeded);
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Equal(ProposalStatus.PendingReview, (await db.Proposals.SingleAsync(p => p.Id == proposal.Id, Ct)).Status);
+
+        var later = new ReviewService(app.Get<IDbContextFactory<ApplicationDbContext>>(), app.Get<AuditLog>(), app.Get<IOptions<MessagingOptions>>(),
+            app.Get<IOptions<ReviewOptions>>(), new ShiftedClock(TimeSpan.FromMinutes(6)));
+        Assert.True((await service.RejectAsync(scope, proposal.Id, "Client asked for no offers", sam, Ct)).Succeeded);
+        Assert.Equal("The undo window of 5 minutes has passed.", (await later.UndoAsync(scope, proposal.Id, sam, Ct)).Message);
+    }
+
+    [Fact]
+    public async Task Proposals_waiting_longer_than_the_review_window_expire_and_say_so()
+    {
+        await using var app = new TestApp(clients: 200);
+        await using var db = await app.CreateDbContextAsync();
+        var open = await db.Proposals.CountAsync(p => p.Status == ProposalStatus.PendingReview || p.Status == ProposalStatus.Blocked, Ct);
+        var weekLater = new ReviewService(app.Get<IDbContextFactory<ApplicationDbContext>>(), app.Get<AuditLog>(), app.Get<IOptions<MessagingOptions>>(),
+            app.Get<IOptions<ReviewOptions>>(), new ShiftedClock(TimeSpan.FromDays(8)));
+
+        Assert.Equal(0, await app.Get<ReviewService>().ExpireStaleAsync(Ct));
+        Assert.Equal(open, await weekLater.ExpireStaleAsync(Ct));
+
+        Assert.All(await db.Proposals.Where(p => p.Status == ProposalStatus.Expired).ToListAsync(Ct), p =>
+        {
+            Assert.Equal("System", p.DecidedBy);
+            Assert.Equal("Waited longer than the review window.", p.DecisionReason);
+        });
+        Assert.Equal(open, await db.AuditEntries.CountAsync(e => e.Action == AuditActions.ProposalExpired, Ct));
+    }
+
+    private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    }
+}
