@@ -21,6 +21,7 @@ public sealed class PageAuthorizationTests
         ["/model"] = Policies.ViewModels,
         ["/program"] = Policies.ManageProgram,
         ["/proposals"] = Policies.ViewClients,
+        ["/review"] = Policies.ViewClients,
         ["/admin/users"] = Policies.ManageUsers,
         ["/admin/jobs"] = Policies.ManageJobs,
         ["/forbidden"] = Policies.SignedIn,

@@ -20,6 +20,7 @@ public static class DependencyInjection
             .Validate(o => o.UndoWindowMinutes is >= 0 and <= 1440 && o.ExpireAfterDays is >= 1 and <= 365, "Review:UndoWindowMinutes must be 0–1440 and Review:ExpireAfterDays 1–365.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Features.Review.ReviewService>();
+        builder.Services.AddSingleton<Features.Review.ReviewQueue>();
         return builder;
     }
 }

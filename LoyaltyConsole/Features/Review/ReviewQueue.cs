@@ -1,0 +1,87 @@
+using System.Text.Json;
+using LoyaltyConsole.Data;
+using LoyaltyConsole.Domain.Workflows;
+using LoyaltyConsole.Features.Clients;
+using LoyaltyConsole.Identity;
+
+namespace LoyaltyConsole.Features.Review;
+
+public enum ReviewTab
+{
+    TierChanges,
+    Sms,
+    HighValue,
+}
+
+public sealed record ReviewItem(
+    Proposal Proposal, string Workflow, string ClientFirstName, string Tier, string Location, string TimeZoneId, string? RewardName,
+    IReadOnlyDictionary<string, string> Evidence);
+
+/// <summary>The open proposals a reviewer may decide, by tab, newest first, filtered to the reviewer's locations in the query.</summary>
+public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactory)
+{
+    private static readonly ProposalStatus[] Open = [ProposalStatus.PendingReview, ProposalStatus.Blocked];
+
+    public async Task<IReadOnlyDictionary<ReviewTab, int>> CountsAsync(AccessScope scope, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = new Dictionary<ReviewTab, int>();
+        foreach (var tab in Enum.GetValues<ReviewTab>())
+        {
+            counts[tab] = await OfTab(Scoped(db, scope), tab).CountAsync(ct);
+        }
+        return counts;
+    }
+
+    public async Task<Page<ReviewItem>> ListAsync(AccessScope scope, ReviewTab tab, bool flaggedOnly, int page, int pageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var proposals = OfTab(Scoped(db, scope), tab);
+        if (flaggedOnly)
+        {
+            proposals = proposals.Where(p => p.Status == ProposalStatus.Blocked || p.DraftFlagged);
+        }
+        var total = await proposals.CountAsync(ct);
+        var rows = await (from p in proposals
+                          join w in db.Workflows on p.WorkflowId equals w.Id
+                          join c in db.Clients on p.ClientId equals c.Id
+                          join l in db.Locations on p.LocationId equals l.Id
+                          join t in db.Tiers on c.TierId equals t.Id into tiers
+                          from t in tiers.DefaultIfEmpty()
+                          join r in db.Rewards on p.RewardId equals r.Id into rewards
+                          from r in rewards.DefaultIfEmpty()
+                          orderby p.Id descending
+                          select new { p, Workflow = w.Name, c.FirstName, Tier = t == null ? "—" : t.Name, Location = l.Name, l.TimeZoneId, Reward = r == null ? null : r.Name })
+            .Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
+        return new Page<ReviewItem>(rows.Select(x => new ReviewItem(x.p, x.Workflow, x.FirstName, x.Tier, x.Location, x.TimeZoneId, x.Reward, Evidence(x.p.EvidenceJson))).ToList(), total);
+    }
+
+    private static IQueryable<Proposal> OfTab(IQueryable<Proposal> proposals, ReviewTab tab) => tab switch
+    {
+        ReviewTab.TierChanges => proposals.Where(p => p.Kind == WorkflowKind.TierChange),
+        ReviewTab.Sms => proposals.Where(p => p.Kind != WorkflowKind.TierChange && p.DraftText != null && !p.RequiresReview),
+        _ => proposals.Where(p => p.Kind != WorkflowKind.TierChange && (p.RequiresReview || p.DraftText == null)),
+    };
+
+    private static IQueryable<Proposal> Scoped(ApplicationDbContext db, AccessScope scope)
+    {
+        var open = db.Proposals.AsNoTracking().Where(p => Open.Contains(p.Status));
+        if (scope.AllLocations)
+        {
+            return open;
+        }
+        var ids = scope.LocationIds.ToList();
+        return open.Where(p => ids.Contains(p.LocationId));
+    }
+
+    /// <summary>The evidence a reviewer reads, flattened to label → value.</summary>
+    private static Dictionary<string, string> Evidence(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateObject()
+            .Where(p => p.Value.ValueKind is not JsonValueKind.Null)
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Array
+                ? string.Join(", ", p.Value.EnumerateArray().Select(e => e.ToString()))
+                : p.Value.ToString());
+    }
+}
