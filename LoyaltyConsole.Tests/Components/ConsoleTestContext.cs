@@ -30,6 +30,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Get<AccessScopeResolver>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Scoring.ScoringQuery>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Proposals.ProgramCatalog>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Features.Review.ReviewQueue>());
         return ValueTask.CompletedTask;
     }
 

@@ -150,3 +150,33 @@ public sealed class ReviewServiceTests
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
     }
 }
+
+public sealed class AutomatedPhaseTests
+{
+    [Fact]
+    public async Task An_automated_workflow_approves_what_passes_every_guardrail_and_queues_the_rest()
+    {
+        await using var app = new TestApp(clients: 300);
+        var catalog = app.Get<LoyaltyConsole.Proposals.ProgramCatalog>();
+        await using var db = await app.CreateDbContextAsync();
+        var w = await db.Workflows.SingleAsync(x => x.Kind == WorkflowKind.WinBack, TestContext.Current.CancellationToken);
+        Assert.Empty(await catalog.SaveWorkflowAsync(w.Id, new LoyaltyConsole.Proposals.WorkflowForm(w.Name, w.Kind, w.SegmentIds, w.RewardId, w.Channel,
+            WorkflowPhase.Automated, w.Caps, w.PilotPercent, w.ControlPercent, true), AuditActor.System, TestContext.Current.CancellationToken));
+        var day = (await db.SegmentationRuns.MaxAsync(r => r.AsOf, TestContext.Current.CancellationToken)).AddDays(1);
+
+        await app.Get<LoyaltyConsole.Proposals.ProposalService>().RunAsync(day, AuditActor.System, TestContext.Current.CancellationToken);
+
+        var proposals = await db.Proposals.Where(p => p.WorkflowId == w.Id && p.RunDate == day).ToListAsync(TestContext.Current.CancellationToken);
+        var approved = proposals.Where(p => p.Status == ProposalStatus.Approved).ToList();
+        Assert.NotEmpty(approved);
+        Assert.All(approved, p =>
+        {
+            Assert.Equal(LoyaltyConsole.Proposals.ProposalService.AutomatedReviewer, p.DecidedBy);
+            Assert.All(p.Guardrails, g => Assert.True(g.Passed));
+            Assert.False(p.RequiresReview);
+        });
+        Assert.DoesNotContain(proposals, p => p.Status == ProposalStatus.PendingReview && !p.RequiresReview);
+        Assert.Contains(proposals, p => p.Status == ProposalStatus.Blocked);
+        Assert.Equal(approved.Count, await db.AuditEntries.CountAsync(e => e.Action == AuditActions.ProposalAutoApproved, TestContext.Current.CancellationToken));
+    }
+}

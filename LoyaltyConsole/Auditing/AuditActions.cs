@@ -19,6 +19,7 @@ public static class AuditActions
     public const string ProposalCreated = "proposal.created";
     public const string ProposalBlocked = "proposal.blocked";
     public const string ProposalApproved = "proposal.approved";
+    public const string ProposalAutoApproved = "proposal.auto-approved";
     public const string ProposalRejected = "proposal.rejected";
     public const string ProposalEdited = "proposal.edited-approved";
     public const string ProposalUndone = "proposal.undone";
@@ -28,6 +29,6 @@ public static class AuditActions
     [
         UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
         RewardChanged, WorkflowChanged, WorkflowPaused, LocationBudgetChanged, ProposalCreated, ProposalBlocked,
-        ProposalApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired,
+        ProposalApproved, ProposalAutoApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired,
     ];
 }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace LoyaltyConsole.Proposals;
 
-public sealed record WorkflowRunSummary(int WorkflowId, string Workflow, int Targets, int Control, int Shadow, int Pending, int Blocked, int Discarded, bool Skipped, string? BreakerReason);
+public sealed record WorkflowRunSummary(int WorkflowId, string Workflow, int Targets, int Control, int Shadow, int Pending, int Blocked, int Discarded, bool Skipped, string? BreakerReason, int AutoApproved = 0);
 
 /// <summary>
 /// Turns scored, segmented clients into proposals: for each workflow in Shadow, Review or Automated phase, each
@@ -28,6 +28,9 @@ public sealed class ProposalService(
     ILogger<ProposalService> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Recorded as the decider of proposals approved by an Automated workflow.</summary>
+    public const string AutomatedReviewer = "System (automated workflow)";
+
     private static readonly ProposalStatus[] Committed = [ProposalStatus.Approved, ProposalStatus.Sent];
 
     public async Task<IReadOnlyList<WorkflowRunSummary>> RunAsync(DateOnly runDate, AuditActor actor, CancellationToken ct = default)
@@ -182,12 +185,24 @@ public sealed class ProposalService(
                     null, new { workflow.Name, Reason = breaker.Reason, RunDate = runDate, Proposals = contacted }, ct);
             }
 
+            // Automated phase: what passes every guardrail and needs no person is approved by the system; the rest is queued.
+            if (workflow.Phase == WorkflowPhase.Automated && breakerReason is null)
+            {
+                foreach (var proposal in proposals.Where(p => p.Status == ProposalStatus.PendingReview && !p.RequiresReview))
+                {
+                    proposal.Approve(AutomatedReviewer, now);
+                }
+            }
+
             db.Proposals.AddRange(proposals);
             await db.SaveChangesAsync(ct);
             foreach (var proposal in proposals)
             {
                 var blocked = proposal.Guardrails.Where(g => !g.Passed).ToList();
-                await audit.AppendAsync(db, actor, blocked.Count > 0 ? AuditActions.ProposalBlocked : AuditActions.ProposalCreated, "Proposal",
+                var action = blocked.Count > 0 ? AuditActions.ProposalBlocked
+                    : proposal.Status == ProposalStatus.Approved ? AuditActions.ProposalAutoApproved
+                    : AuditActions.ProposalCreated;
+                await audit.AppendAsync(db, actor, action, "Proposal",
                     proposal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
                     new { proposal.WorkflowId, proposal.WorkflowVersion, proposal.ClientId, Status = proposal.Status.ToString(), proposal.CostMinor, Blocked = blocked.Select(b => b.Code) }, ct);
             }
@@ -197,7 +212,7 @@ public sealed class ProposalService(
             summaries.Add(new WorkflowRunSummary(workflow.Id, workflow.Name, targets.Count,
                 proposals.Count(p => p.Status == ProposalStatus.Control), proposals.Count(p => p.Status == ProposalStatus.Shadow),
                 proposals.Count(p => p.Status == ProposalStatus.PendingReview), proposals.Count(p => p.Status == ProposalStatus.Blocked),
-                proposals.Count(p => p.Status == ProposalStatus.Discarded), false, breakerReason));
+                proposals.Count(p => p.Status == ProposalStatus.Discarded), false, breakerReason, proposals.Count(p => p.Status == ProposalStatus.Approved)));
         }
         logger.LogInformation("Proposals for {RunDate:yyyy-MM-dd} in {Elapsed:N1} s: {Summaries}", runDate, stopwatch.Elapsed.TotalSeconds, summaries);
         return summaries;
