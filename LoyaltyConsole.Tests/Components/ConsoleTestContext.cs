@@ -16,10 +16,11 @@ namespace LoyaltyConsole.Tests.Components;
 /// </summary>
 public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
 {
-    protected TestApp App { get; } = new(clients: 80);
+    protected TestApp App { get; }
 
-    protected ConsoleTestContext()
+    protected ConsoleTestContext(int clients = 80)
     {
+        App = new TestApp(clients: clients);
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
@@ -31,6 +32,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Get<LoyaltyConsole.Scoring.ScoringQuery>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Proposals.ProgramCatalog>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Features.Review.ReviewQueue>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Features.Review.ReviewService>());
         return ValueTask.CompletedTask;
     }
 

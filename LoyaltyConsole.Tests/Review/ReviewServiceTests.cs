@@ -180,3 +180,27 @@ public sealed class AutomatedPhaseTests
         Assert.Equal(approved.Count, await db.AuditEntries.CountAsync(e => e.Action == AuditActions.ProposalAutoApproved, TestContext.Current.CancellationToken));
     }
 }
+
+public sealed class BulkReviewTests
+{
+    [Fact]
+    public async Task Bulk_approval_decides_each_proposal_on_its_own_and_reports_the_ones_it_could_not()
+    {
+        await using var app = new TestApp(clients: 300);
+        var scope = await app.ScopeAsync(TestUsers.ManagerSoho);
+        var actor = AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerSoho));
+        await using var db = await app.CreateDbContextAsync();
+        var ids = scope.LocationIds.ToList();
+        var pending = await db.Proposals.Where(p => p.Status == ProposalStatus.PendingReview && ids.Contains(p.LocationId)).Select(p => p.Id).Take(3).ToListAsync(TestContext.Current.CancellationToken);
+        var blocked = await db.Proposals.Where(p => p.Status == ProposalStatus.Blocked && ids.Contains(p.LocationId)).Select(p => p.Id).FirstAsync(TestContext.Current.CancellationToken);
+
+        var outcome = await app.Get<ReviewService>().BulkAsync(scope, [.. pending, blocked], approve: true, reason: null, actor, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Succeeded);
+        Assert.StartsWith($"3 approved; 1 not: #{blocked}: This proposal breaks a guardrail", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(3, await db.Proposals.CountAsync(p => pending.Contains(p.Id) && p.Status == ProposalStatus.Approved, TestContext.Current.CancellationToken));
+        Assert.Equal(ProposalStatus.Blocked, (await db.Proposals.SingleAsync(p => p.Id == blocked, TestContext.Current.CancellationToken)).Status);
+        Assert.Single(await db.AuditEntries.Where(e => e.Action == AuditActions.ProposalBulk).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("Give a reason for rejecting.", (await app.Get<ReviewService>().BulkAsync(scope, pending, false, " ", actor, TestContext.Current.CancellationToken)).Message);
+    }
+}

@@ -24,11 +24,12 @@ public static class AuditActions
     public const string ProposalEdited = "proposal.edited-approved";
     public const string ProposalUndone = "proposal.undone";
     public const string ProposalExpired = "proposal.expired";
+    public const string ProposalBulk = "proposal.bulk-decision";
 
     public static readonly IReadOnlyList<string> All =
     [
         UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
         RewardChanged, WorkflowChanged, WorkflowPaused, LocationBudgetChanged, ProposalCreated, ProposalBlocked,
-        ProposalApproved, ProposalAutoApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired,
+        ProposalApproved, ProposalAutoApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired, ProposalBulk,
     ];
 }

@@ -78,6 +78,41 @@ public sealed class ReviewService(
             return Task.FromResult("Decision undone; the proposal is back in the queue.");
         }, ct);
 
+    /// <summary>
+    /// Approves or rejects several proposals, each in its own transaction so one refusal does not undo the others;
+    /// every decision is audited, and the bulk action itself is recorded with what happened to each proposal.
+    /// </summary>
+    public async Task<ReviewOutcome> BulkAsync(AccessScope scope, IReadOnlyCollection<long> proposalIds, bool approve, string? reason, AuditActor actor, CancellationToken ct = default)
+    {
+        if (proposalIds.Count == 0)
+        {
+            return ReviewOutcome.Refused("Select at least one proposal.");
+        }
+        if (!approve && string.IsNullOrWhiteSpace(reason))
+        {
+            return ReviewOutcome.Refused("Give a reason for rejecting.");
+        }
+        var results = new Dictionary<long, ReviewOutcome>();
+        foreach (var id in proposalIds.Distinct())
+        {
+            results[id] = approve ? await ApproveAsync(scope, id, actor, ct) : await RejectAsync(scope, id, reason!, actor, ct);
+        }
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await audit.AppendAsync(db, actor, AuditActions.ProposalBulk, "Proposal", null, null,
+                new { Action = approve ? "approve" : "reject", Reason = reason, Results = results.Select(r => new { Proposal = r.Key, r.Value.Succeeded, r.Value.Message }) }, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        var done = results.Count(r => r.Value.Succeeded);
+        var refused = results.Where(r => !r.Value.Succeeded).ToList();
+        var verb = approve ? "approved" : "rejected";
+        return done == results.Count
+            ? ReviewOutcome.Done($"{done} {verb}.")
+            : new ReviewOutcome(done > 0, $"{done} {verb}; {refused.Count} not: " + string.Join(" ", refused.Select(r => $"#{r.Key}: {r.Value.Message}")));
+    }
+
     /// <summary>Expires open proposals older than the review window; each expiry is audited.</summary>
     public async Task<int> ExpireStaleAsync(CancellationToken ct = default)
     {

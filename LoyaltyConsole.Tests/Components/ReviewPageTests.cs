@@ -1,0 +1,71 @@
+using Bunit;
+using LoyaltyConsole.Domain.Workflows;
+using LoyaltyConsole.Features.Review;
+using LoyaltyConsole.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using TestContext = Xunit.TestContext;
+
+namespace LoyaltyConsole.Tests.Components;
+
+public sealed class ReviewPageTests : ConsoleTestContext
+{
+    // Enough clients that every location has SMS proposals waiting.
+    public ReviewPageTests()
+        : base(clients: 300)
+    {
+    }
+
+    [Fact]
+    public async Task The_queue_shows_counts_per_tab_and_only_the_managers_location()
+    {
+        await SignInAsync(TestUsers.ManagerSoho);
+        var counts = await App.Get<ReviewQueue>().CountsAsync(await App.ScopeAsync(TestUsers.ManagerSoho), TestContext.Current.CancellationToken);
+
+        var cut = Render<ReviewPage>();
+
+        Assert.True(counts[ReviewTab.Sms] > 0, "the demo program queues SMS for SoHo");
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
+        Assert.Contains($"SMS copy ({counts[ReviewTab.Sms]})", cut.Find("#tab-Sms").TextContent, StringComparison.Ordinal);
+        Assert.Contains($"Tier changes ({counts[ReviewTab.TierChanges]})", cut.Find("#tab-TierChanges").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wicker Park", cut.Find("#review-grid").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_detail_panel_counts_characters_and_segments_live_while_editing()
+    {
+        await SignInAsync(TestUsers.ManagerSoho);
+        var cut = Render<ReviewPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
+
+        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
+        Assert.NotEmpty(cut.FindAll(".guardrail-result"));
+
+        cut.Find("#sms-edit").Input("{first_name}, " + new string('x', 200) + " 20% Reply STOP to opt out.");
+        cut.WaitForAssertion(() => Assert.Contains("2 segments · GSM-7", cut.Find("#sms-counter").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        cut.Find("#sms-edit").Input("{first_name}, 😊 20% Reply STOP to opt out.");
+        cut.WaitForAssertion(() => Assert.Contains("1 segment · UCS-2", cut.Find("#sms-counter").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        Assert.NotEmpty(cut.FindAll("#edit-approve"));
+    }
+
+    [Fact]
+    public async Task Approving_from_the_detail_panel_removes_the_item_and_offers_undo()
+    {
+        await SignInAsync(TestUsers.ManagerSoho);
+        var scope = await App.ScopeAsync(TestUsers.ManagerSoho);
+        var cut = Render<ReviewPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
+        var before = (await App.Get<ReviewQueue>().CountsAsync(scope, TestContext.Current.CancellationToken))[ReviewTab.Sms];
+
+        // Rows without a red flag pass every guardrail.
+        var row = cut.FindAll("#review-grid tbody tr.clickable").First(r => r.QuerySelectorAll(".mud-chip").Length == 0);
+        row.Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#approve")), TimeSpan.FromSeconds(5));
+        cut.Find("#approve").Click();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#undo")), TimeSpan.FromSeconds(5));
+        Assert.Equal(before - 1, (await App.Get<ReviewQueue>().CountsAsync(scope, TestContext.Current.CancellationToken))[ReviewTab.Sms]);
+        await using var db = await App.CreateDbContextAsync();
+        Assert.Equal(1, await db.Proposals.CountAsync(p => p.Status == ProposalStatus.Approved, TestContext.Current.CancellationToken));
+    }
+}
