@@ -69,3 +69,40 @@ public sealed class ReviewPageTests : ConsoleTestContext
         Assert.Equal(1, await db.Proposals.CountAsync(p => p.Status == ProposalStatus.Approved, TestContext.Current.CancellationToken));
     }
 }
+
+public sealed class ReviewKeyboardTests : ConsoleTestContext
+{
+    public ReviewKeyboardTests()
+        : base(clients: 300)
+    {
+    }
+
+    [Fact]
+    public async Task J_and_K_move_through_the_queue_and_A_approves_the_selected_proposal()
+    {
+        await SignInAsync(TestUsers.ManagerSoho);
+        var cut = Render<ReviewPage>();
+        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#review-grid tbody tr.clickable").Count >= 2), TimeSpan.FromSeconds(10));
+        var keys = cut.Find("#review-keys");
+
+        keys.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "j" });
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
+        var first = cut.Find("#review-detail h6").TextContent;
+        keys.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "j" });
+        keys.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "k" });
+        Assert.Equal(first, cut.Find("#review-detail h6").TextContent);
+
+        // Move to a proposal without guardrail flags, then approve it with A.
+        var rows = cut.FindAll("#review-grid tbody tr.clickable");
+        var cleanIndex = rows.Select((r, i) => (r, i)).First(x => x.r.QuerySelectorAll(".mud-chip").Length == 0).i;
+        for (var i = 0; i < cleanIndex; i++)
+        {
+            cut.Find("#review-keys").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "j" });
+        }
+        cut.Find("#review-keys").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "a" });
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#undo")), TimeSpan.FromSeconds(5));
+        await using var db = await App.CreateDbContextAsync();
+        Assert.Equal(1, await db.Proposals.CountAsync(p => p.Status == ProposalStatus.Approved, TestContext.Current.CancellationToken));
+    }
+}
