@@ -204,3 +204,31 @@ public sealed class BulkReviewTests
         Assert.Equal("Give a reason for rejecting.", (await app.Get<ReviewService>().BulkAsync(scope, pending, false, " ", actor, TestContext.Current.CancellationToken)).Message);
     }
 }
+
+public sealed class ReviewQueueFilterTests
+{
+    [Fact]
+    public async Task The_queue_filters_by_location_workflow_segment_and_age_within_the_reviewers_scope()
+    {
+        await using var app = new TestApp(clients: 300);
+        var owner = await app.ScopeAsync(TestUsers.Owner);
+        var queue = app.Get<ReviewQueue>();
+        await using var db = await app.CreateDbContextAsync();
+        var soho = await db.Locations.SingleAsync(l => l.ExternalId == "loc-soho", TestContext.Current.CancellationToken);
+        var winBack = await db.Workflows.SingleAsync(w => w.Kind == WorkflowKind.WinBack, TestContext.Current.CancellationToken);
+        var lapsed = await db.Segments.SingleAsync(s => s.Key == "lapsed", TestContext.Current.CancellationToken);
+
+        var all = await queue.ListAsync(owner, ReviewTab.Sms, new ReviewFilter(), 0, 500, TestContext.Current.CancellationToken);
+        var atSoho = await queue.ListAsync(owner, ReviewTab.Sms, new ReviewFilter(LocationId: soho.Id), 0, 500, TestContext.Current.CancellationToken);
+        var ofWinBack = await queue.ListAsync(owner, ReviewTab.Sms, new ReviewFilter(WorkflowId: winBack.Id), 0, 500, TestContext.Current.CancellationToken);
+        var inLapsed = await queue.ListAsync(owner, ReviewTab.Sms, new ReviewFilter(SegmentId: lapsed.Id), 0, 500, TestContext.Current.CancellationToken);
+        var old = await queue.ListAsync(owner, ReviewTab.Sms, new ReviewFilter(MinAgeDays: 1), 0, 500, TestContext.Current.CancellationToken);
+
+        Assert.True(atSoho.TotalCount > 0 && atSoho.TotalCount < all.TotalCount);
+        Assert.All(atSoho.Items, i => Assert.Equal(soho.Id, i.Proposal.LocationId));
+        Assert.All(ofWinBack.Items, i => Assert.Equal(winBack.Id, i.Proposal.WorkflowId));
+        // Win-back targets the lapsed segment, so every win-back proposal's client is in it.
+        Assert.Subset(inLapsed.Items.Select(i => i.Proposal.Id).ToHashSet(), ofWinBack.Items.Select(i => i.Proposal.Id).ToHashSet());
+        Assert.Equal(0, old.TotalCount);
+    }
+}

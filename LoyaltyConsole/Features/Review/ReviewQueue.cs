@@ -13,12 +13,15 @@ public enum ReviewTab
     HighValue,
 }
 
+/// <summary>Narrows a tab: by location, workflow, segment the client is in, and how long the proposal has waited.</summary>
+public sealed record ReviewFilter(bool FlaggedOnly = false, int? LocationId = null, int? WorkflowId = null, int? SegmentId = null, int? MinAgeDays = null);
+
 public sealed record ReviewItem(
     Proposal Proposal, string Workflow, string ClientFirstName, string Tier, string Location, string TimeZoneId, string? RewardName,
     IReadOnlyDictionary<string, string> Evidence);
 
 /// <summary>The open proposals a reviewer may decide, by tab, newest first, filtered to the reviewer's locations in the query.</summary>
-public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactory)
+public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactory, TimeProvider clock)
 {
     private static readonly ProposalStatus[] Open = [ProposalStatus.PendingReview, ProposalStatus.Blocked];
 
@@ -33,13 +36,30 @@ public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactor
         return counts;
     }
 
-    public async Task<Page<ReviewItem>> ListAsync(AccessScope scope, ReviewTab tab, bool flaggedOnly, int page, int pageSize, CancellationToken ct = default)
+    public async Task<Page<ReviewItem>> ListAsync(AccessScope scope, ReviewTab tab, ReviewFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var proposals = OfTab(Scoped(db, scope), tab);
-        if (flaggedOnly)
+        if (filter.FlaggedOnly)
         {
             proposals = proposals.Where(p => p.Status == ProposalStatus.Blocked || p.DraftFlagged);
+        }
+        if (filter.LocationId is { } locationId)
+        {
+            proposals = proposals.Where(p => p.LocationId == locationId);
+        }
+        if (filter.WorkflowId is { } workflowId)
+        {
+            proposals = proposals.Where(p => p.WorkflowId == workflowId);
+        }
+        if (filter.SegmentId is { } segmentId)
+        {
+            proposals = proposals.Where(p => db.SegmentMemberships.Any(m => m.ClientId == p.ClientId && m.SegmentId == segmentId && m.ExitedOn == null));
+        }
+        if (filter.MinAgeDays is { } days)
+        {
+            var before = clock.GetUtcNow().UtcDateTime.AddDays(-days);
+            proposals = proposals.Where(p => p.CreatedAt <= before);
         }
         var total = await proposals.CountAsync(ct);
         var rows = await (from p in proposals
@@ -54,6 +74,14 @@ public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactor
                           select new { p, Workflow = w.Name, c.FirstName, Tier = t == null ? "—" : t.Name, Location = l.Name, l.TimeZoneId, Reward = r == null ? null : r.Name })
             .Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
         return new Page<ReviewItem>(rows.Select(x => new ReviewItem(x.p, x.Workflow, x.FirstName, x.Tier, x.Location, x.TimeZoneId, x.Reward, Evidence(x.p.EvidenceJson))).ToList(), total);
+    }
+
+    public async Task<(IReadOnlyList<(int Id, string Name)> Workflows, IReadOnlyList<(int Id, string Name)> Segments)> FilterOptionsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var workflows = (await db.Workflows.AsNoTracking().OrderBy(w => w.Name).Select(w => new { w.Id, w.Name }).ToListAsync(ct)).Select(w => (w.Id, w.Name)).ToList();
+        var segments = (await db.Segments.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct)).Select(s => (s.Id, s.Name)).ToList();
+        return (workflows, segments);
     }
 
     private static IQueryable<Proposal> OfTab(IQueryable<Proposal> proposals, ReviewTab tab) => tab switch
