@@ -33,6 +33,8 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Get<LoyaltyConsole.Proposals.ProgramCatalog>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Features.Review.ReviewQueue>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Features.Review.ReviewService>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Features.Audit.AuditQuery>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Auditing.AuditVerifier>());
         return ValueTask.CompletedTask;
     }
 
