@@ -14,6 +14,7 @@ public static class DependencyInjection
 
         var options = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
         var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
+        var digest = builder.Configuration.GetSection(Features.Review.DigestOptions.SectionName).Get<Features.Review.DigestOptions>() ?? new Features.Review.DigestOptions();
 
         builder.Services.AddHostedService<QuartzLoggingBridge>();
         builder.Services.AddSingleton<JobRunRecorder>();
@@ -25,6 +26,10 @@ public static class DependencyInjection
             AddJob<VerifyAuditJob>(q, ScheduledJobs.VerifyAudit, options);
             AddJob<SegmentationJob>(q, ScheduledJobs.Segmentation, options);
             AddJob<ProposalJob>(q, ScheduledJobs.Proposals, options);
+            if (digest.Enabled)
+            {
+                AddJob<ReviewDigestJob>(q, ScheduledJobs.ReviewDigest, options);
+            }
             if (demo.Enabled)
             {
                 AddJob<DemoDailyVisitsJob>(q, ScheduledJobs.DemoDailyVisits, options);

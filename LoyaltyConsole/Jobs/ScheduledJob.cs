@@ -14,6 +14,9 @@ public static class ScheduledJobs
     public static readonly ScheduledJob Proposals = new(
         "proposals", "Proposes tier changes, rewards and SMS for the latest scored day, checked by every guardrail.", "0 20 * * * ?");
 
+    public static readonly ScheduledJob ReviewDigest = new(
+        "review-digest", "Emails each reviewer how many proposals wait for them (only when Digest:Enabled).", "0 0 7 * * ?");
+
     public static readonly ScheduledJob VerifyAudit = new(
         "verify-audit-chain", "Re-computes the audit log's hash chain and fails loudly if any entry was altered.", "0 15 2 * * ?");
 }

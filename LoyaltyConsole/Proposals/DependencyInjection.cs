@@ -21,6 +21,11 @@ public static class DependencyInjection
             .ValidateOnStart();
         builder.Services.AddSingleton<Features.Review.ReviewService>();
         builder.Services.AddSingleton<Features.Review.ReviewQueue>();
+        builder.Services.AddOptions<Features.Review.DigestOptions>().BindConfiguration(Features.Review.DigestOptions.SectionName)
+            .Validate(o => !o.Enabled || (!string.IsNullOrWhiteSpace(o.Host) && o.Port is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.From, out _)),
+                "With Digest:Enabled, Digest:Host, Digest:Port and a valid Digest:From are required.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Features.Review.ReviewDigest>();
         return builder;
     }
 }
