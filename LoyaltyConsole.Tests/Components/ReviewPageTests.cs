@@ -43,6 +43,8 @@ public sealed class ReviewPageTests : ConsoleTestContext
 
         cut.Find("#sms-edit").Input("{first_name}, " + new string('x', 200) + " 20% Reply STOP to opt out.");
         cut.WaitForAssertion(() => Assert.Contains("2 segments · GSM-7", cut.Find("#sms-counter").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        cut.Find("#sms-edit").Input("{first_name}, come back soon!");
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll(".live-violation"), v => v.TextContent.Contains("Reply STOP to opt out.", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
         cut.Find("#sms-edit").Input("{first_name}, 😊 20% Reply STOP to opt out.");
         cut.WaitForAssertion(() => Assert.Contains("1 segment · UCS-2", cut.Find("#sms-counter").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         Assert.NotEmpty(cut.FindAll("#edit-approve"));

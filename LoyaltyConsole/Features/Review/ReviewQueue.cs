@@ -18,7 +18,7 @@ public sealed record ReviewFilter(bool FlaggedOnly = false, int? LocationId = nu
 
 public sealed record ReviewItem(
     Proposal Proposal, string Workflow, string ClientFirstName, string Tier, string Location, string TimeZoneId, string? RewardName,
-    IReadOnlyDictionary<string, string> Evidence);
+    IReadOnlyList<string> OfferTokens, IReadOnlyDictionary<string, string> Evidence);
 
 /// <summary>The open proposals a reviewer may decide, by tab, newest first, filtered to the reviewer's locations in the query.</summary>
 public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactory, TimeProvider clock)
@@ -71,9 +71,9 @@ public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactor
                           join r in db.Rewards on p.RewardId equals r.Id into rewards
                           from r in rewards.DefaultIfEmpty()
                           orderby p.Id descending
-                          select new { p, Workflow = w.Name, c.FirstName, Tier = t == null ? "—" : t.Name, Location = l.Name, l.TimeZoneId, Reward = r == null ? null : r.Name })
+                          select new { p, Workflow = w.Name, c.FirstName, Tier = t == null ? "—" : t.Name, Location = l.Name, l.TimeZoneId, Reward = r })
             .Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Page<ReviewItem>(rows.Select(x => new ReviewItem(x.p, x.Workflow, x.FirstName, x.Tier, x.Location, x.TimeZoneId, x.Reward, Evidence(x.p.EvidenceJson))).ToList(), total);
+        return new Page<ReviewItem>(rows.Select(x => new ReviewItem(x.p, x.Workflow, x.FirstName, x.Tier, x.Location, x.TimeZoneId, x.Reward?.Name, x.Reward?.OfferTokens ?? [], Evidence(x.p.EvidenceJson))).ToList(), total);
     }
 
     public async Task<(IReadOnlyList<(int Id, string Name)> Workflows, IReadOnlyList<(int Id, string Name)> Segments)> FilterOptionsAsync(CancellationToken ct = default)
