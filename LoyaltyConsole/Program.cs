@@ -6,6 +6,7 @@ using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
 using LoyaltyConsole.Proposals;
+using LoyaltyConsole.Review;
 using LoyaltyConsole.Scoring;
 
 var isCommand = CommandLine.IsCommand(args);
@@ -17,6 +18,7 @@ builder.AddConsoleIdentity();
 builder.AddDemoData();
 builder.AddScoring();
 builder.AddProposals();
+builder.AddReview();
 builder.AddStartupTasks();
 builder.AddJobs();
 builder.AddConsoleUi();

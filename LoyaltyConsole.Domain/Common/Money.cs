@@ -7,6 +7,27 @@ public readonly record struct Money(long Minor, string Currency)
 {
     public const int CurrencyCodeLength = 3;
 
+    /// <summary>The largest amount any setting or cap may hold (one billion in major units): sums of many stay far from overflow.</summary>
+    public const long MaxMinor = 100_000_000_000;
+
+    /// <summary>Converts an amount a person typed, refusing what no business would mean (negative, over a billion, sub-cent).</summary>
+    public static long ParseMajor(decimal major, string what)
+    {
+        if (major < 0)
+        {
+            throw new DomainException($"{what} cannot be negative.");
+        }
+        if (major > MaxMinor / 100m)
+        {
+            throw new DomainException($"{what} cannot exceed {Format(MaxMinor, "USD")}.");
+        }
+        if (decimal.Round(major, 2) != major)
+        {
+            throw new DomainException($"{what} cannot have more than two decimal places.");
+        }
+        return (long)(major * 100m);
+    }
+
     public static Money Zero(string currency) => new(0, currency);
 
     public static Money FromMajor(decimal major, string currency) =>

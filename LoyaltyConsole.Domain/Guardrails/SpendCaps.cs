@@ -3,8 +3,8 @@ using LoyaltyConsole.Domain.Common;
 namespace LoyaltyConsole.Domain.Guardrails;
 
 /// <summary>
-/// Money caps. Each counts what is already committed (approved or sent) plus what this proposal would add; reaching
-/// the cap exactly is allowed, going one cent over is not.
+/// Money caps. Each counts what is already reserved (queued for review), approved or sent plus what this proposal would
+/// add; reaching the cap exactly is allowed, going one cent over is not, and a refusal says by how much.
 /// </summary>
 public static class SpendCaps
 {
@@ -17,10 +17,10 @@ public static class SpendCaps
     {
         Validate(capMinor, committedMinor, proposedMinor);
         var after = committedMinor + proposedMinor;
-        var facts = $"{Money.Format(committedMinor, currency)} committed + {Money.Format(proposedMinor, currency)} proposed = {Money.Format(after, currency)} of the {Money.Format(capMinor, currency)} budget for {scope}";
+        var facts = $"{Money.Format(committedMinor, currency)} reserved + {Money.Format(proposedMinor, currency)} proposed = {Money.Format(after, currency)} of the {Money.Format(capMinor, currency)} budget for {scope}";
         return after <= capMinor
             ? GuardrailResult.Pass(BudgetCode, $"Within budget: {facts}.")
-            : GuardrailResult.Block(BudgetCode, $"Over budget: {facts}.");
+            : GuardrailResult.Block(BudgetCode, $"Over budget by {Money.Format(after - capMinor, currency)}: {facts}.");
     }
 
     public static GuardrailResult ClientCost(long capMinor, long clientCommittedMinor, long proposedMinor, string period, string currency)
@@ -30,7 +30,7 @@ public static class SpendCaps
         var facts = $"{Money.Format(after, currency)} on this client {period} (cap {Money.Format(capMinor, currency)})";
         return after <= capMinor
             ? GuardrailResult.Pass(ClientCostCode, $"Within the per-client cap: {facts}.")
-            : GuardrailResult.Block(ClientCostCode, $"Over the per-client cap: {facts}.");
+            : GuardrailResult.Block(ClientCostCode, $"Over the per-client cap by {Money.Format(after - capMinor, currency)}: {facts}.");
     }
 
     /// <summary>The reward may cost at most <paramref name="maxShare"/> of the client's predicted 12-month value.</summary>
@@ -53,6 +53,10 @@ public static class SpendCaps
         if (cap < 0 || committed < 0 || proposed < 0)
         {
             throw new DomainException("Caps and amounts cannot be negative.");
+        }
+        if (cap > Money.MaxMinor || committed > Money.MaxMinor || proposed > Money.MaxMinor)
+        {
+            throw new DomainException($"Caps and amounts cannot exceed {Money.Format(Money.MaxMinor, "USD")}.");
         }
     }
 }

@@ -110,13 +110,31 @@ public sealed class Proposal
 
     public bool IsOpen => Status is ProposalStatus.PendingReview or ProposalStatus.Blocked;
 
-    public void Approve(string by, DateTime at)
+    /// <summary>
+    /// The statuses that hold a share of the caps: queued for review (reserved), approved and sent. Blocked, rejected,
+    /// expired, discarded, shadow and control proposals hold nothing.
+    /// </summary>
+    public static readonly IReadOnlyList<ProposalStatus> ReservingStatuses = [ProposalStatus.PendingReview, ProposalStatus.Approved, ProposalStatus.Sent];
+
+    /// <summary>A retried or fallback draft, a demotion or a high-value reward always waits for a person, whatever the phase.</summary>
+    public bool NeedsPerson => RequiresReview || DraftFlagged;
+
+    /// <param name="checksNow">
+    /// The caps, consent and quiet hours evaluated again at the moment of approval, with this proposal's own reservation
+    /// left out; any failure refuses the approval and says which rule and by how much.
+    /// </param>
+    public void Approve(string by, DateTime at, IReadOnlyCollection<GuardrailResult> checksNow)
     {
         EnsureOpen();
         if (Blocked)
         {
             throw new DomainException("This proposal breaks a guardrail and cannot be approved: " +
                 string.Join(" ", Guardrails.Where(g => !g.Passed).Select(g => g.Reason)));
+        }
+        var failed = checksNow.Where(c => !c.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            throw new DomainException("Not approved: " + string.Join(" ", failed.Select(g => g.Reason)));
         }
         Decide(ProposalStatus.Approved, by, at, null);
     }
@@ -187,6 +205,9 @@ public sealed class Proposal
     }
 
     public bool Blocked => Guardrails.Any(g => !g.Passed);
+
+    /// <summary>What this proposal takes from the caps while it is reserved, approved or sent.</summary>
+    public CapClaim Claim => new(ClientId, LocationId, CostMinor, DraftText is null ? null : PlannedSendAtUtc);
 
     public void AttachDraft(string text, string provider, string? model, string templateVersion, int? tokens, bool flagged)
     {

@@ -31,9 +31,14 @@ public enum PilotAssignment
     Treatment,
 }
 
-/// <summary>The caps a workflow runs under; null means no cap of that kind.</summary>
+/// <summary>The caps a workflow runs under; null means no cap of that kind. The bounds are what any business could mean.</summary>
 public sealed record WorkflowCaps
 {
+    public const int MaxPeriodDays = 366;
+    public const int MaxMessagesLimit = 50;
+    public const int MaxCooldownDays = 365;
+    public const int DefaultCooldownDays = 30;
+
     public long? BudgetPerPeriodMinor { get; init; }
     public int BudgetPeriodDays { get; init; } = 30;
     public long? CostPerClientMinor { get; init; }
@@ -42,6 +47,9 @@ public sealed record WorkflowCaps
     public double MaxRewardShareOfValue { get; init; } = 0.2;
     public double BreakerMaxShareOfSegment { get; init; } = 0.5;
     public double BreakerMaxMultipleOfAverage { get; init; } = 3;
+
+    /// <summary>Days after a decision on a client before the workflow may propose to them again.</summary>
+    public int CooldownDays { get; init; } = DefaultCooldownDays;
 }
 
 /// <summary>A rule of the loyalty program that a marketing lead configures: whom it targets, what it offers, how.</summary>
@@ -162,21 +170,30 @@ public sealed class Workflow
         {
             problems.Add("Caps cannot be negative.");
         }
-        if (caps.BudgetPeriodDays < 1 || caps.MessageWindowDays < 1)
+        if (caps.BudgetPerPeriodMinor > Money.MaxMinor || caps.CostPerClientMinor > Money.MaxMinor)
         {
-            problems.Add("Cap periods must be at least one day.");
+            problems.Add($"Caps cannot exceed {Money.Format(Money.MaxMinor, "USD")}.");
         }
-        if (caps.MaxMessagesPerClient < 0)
+        if (caps.BudgetPeriodDays is < 1 or > WorkflowCaps.MaxPeriodDays || caps.MessageWindowDays is < 1 or > WorkflowCaps.MaxPeriodDays)
         {
-            problems.Add("The message cap cannot be negative.");
+            problems.Add($"Cap periods must be between 1 and {WorkflowCaps.MaxPeriodDays} days.");
         }
-        if (caps.MaxRewardShareOfValue is < 0 or > 1 || caps.BreakerMaxShareOfSegment is <= 0 or > 1)
+        if (caps.MaxMessagesPerClient is < 0 or > WorkflowCaps.MaxMessagesLimit)
+        {
+            problems.Add($"The message cap must be between 0 and {WorkflowCaps.MaxMessagesLimit}.");
+        }
+        if (caps.CooldownDays is < 0 or > WorkflowCaps.MaxCooldownDays)
+        {
+            problems.Add($"The cool-down must be between 0 and {WorkflowCaps.MaxCooldownDays} days.");
+        }
+        if (double.IsNaN(caps.MaxRewardShareOfValue) || double.IsNaN(caps.BreakerMaxShareOfSegment)
+            || caps.MaxRewardShareOfValue is < 0 or > 1 || caps.BreakerMaxShareOfSegment is <= 0 or > 1)
         {
             problems.Add("Shares must be between 0% and 100%.");
         }
-        if (caps.BreakerMaxMultipleOfAverage <= 1)
+        if (!(caps.BreakerMaxMultipleOfAverage is > 1 and <= 100))
         {
-            problems.Add("The circuit breaker's multiple of the average must be above 1.");
+            problems.Add("The circuit breaker's multiple of the average must be above 1 and at most 100.");
         }
         if (channel != Channel.None && rewardId is null)
         {

@@ -2,6 +2,7 @@ using Bunit;
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Features.Audit;
 using LoyaltyConsole.Features.Review;
+using LoyaltyConsole.Review;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -27,8 +28,8 @@ public sealed class AuditLogPageTests : ConsoleTestContext
         var ids = scope.LocationIds.ToList();
         var proposal = await db.Proposals.FirstAsync(p => p.Status == LoyaltyConsole.Domain.Workflows.ProposalStatus.PendingReview && ids.Contains(p.LocationId), TestContext.Current.CancellationToken);
         var reviews = App.Get<ReviewService>();
-        await reviews.RejectAsync(scope, proposal.Id, "Wrong timing", actor, TestContext.Current.CancellationToken);
-        await reviews.UndoAsync(scope, proposal.Id, actor, TestContext.Current.CancellationToken);
+        await reviews.RejectAsync(proposal.Id, "Wrong timing", actor, TestContext.Current.CancellationToken);
+        await reviews.UndoAsync(proposal.Id, actor, TestContext.Current.CancellationToken);
 
         Services.GetRequiredService<NavigationManager>().NavigateTo($"audit?entity=Proposal&id={proposal.Id}");
         var cut = Render<AuditLogPage>();

@@ -1,6 +1,7 @@
 using LoyaltyConsole.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,9 +21,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly bool _seedDemo;
     private readonly bool _kestrel;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TestApp(int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="services">Replaces app services for this test, e.g. a drafter that takes its time.</param>
+    public TestApp(
+        int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true, IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _clients = clients;
         _seed = seed;
         _seedDemo = seedDemo;
@@ -51,9 +57,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Quartz keeps schedulers in a process-wide registry by name; each test host needs its own.
         builder.UseSetting("Jobs:SchedulerName", "tests-" + Path.GetFileName(_directory));
+        // Jobs run only when a test asks (run now); a schedule firing at its wall-clock time would change data under a test.
+        builder.UseSetting("Jobs:RunSchedules", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 
@@ -61,6 +73,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
         where T : notnull => Services.GetRequiredService<T>();
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    /// <summary>This app's command runner reading the time from <paramref name="clock"/>: a decision made later than now.</summary>
+    public CommandRunner CommandsAt(TimeProvider clock) =>
+        new(Get<IServiceScopeFactory>(), Get<Auditing.AuditLog>(), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<CommandRunner>.Instance);
+
+    public LoyaltyConsole.Review.ReviewService ReviewServiceAt(TimeProvider clock) =>
+        new(CommandsAt(clock), Get<IDbContextFactory<ApplicationDbContext>>(), Get<Microsoft.Extensions.Options.IOptions<Drafting.MessagingOptions>>(),
+            Get<Microsoft.Extensions.Options.IOptions<LoyaltyConsole.Review.ReviewOptions>>());
 
     /// <summary>A fresh context on this app's database, for arranging and asserting.</summary>
     public Task<ApplicationDbContext> CreateDbContextAsync() =>

@@ -26,4 +26,32 @@ public static class TestUsers
 
     public static async Task<AccessScope> ScopeAsync(this TestApp app, DemoUser demo) =>
         await app.Get<AccessScopeResolver>().ResolveAsync(await app.PrincipalAsync(demo));
+
+    /// <summary>Locks the user the way an Admin does, without signing them out of anything the test holds.</summary>
+    public static async Task LockAsync(this TestApp app, DemoUser demo)
+    {
+        await using var scope = app.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(demo.Email) ?? throw new InvalidOperationException($"{demo.Email} was not seeded.");
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+    }
+
+    /// <summary>Creates <paramref name="count"/> more users in <paramref name="role"/> (at <paramref name="locationIds"/>) and returns them as actors.</summary>
+    public static async Task<IReadOnlyList<Auditing.AuditActor>> CreateUsersAsync(this TestApp app, int count, string role, params int[] locationIds)
+    {
+        var seeder = app.Get<IServiceScopeFactory>().CreateAsyncScope();
+        await using (seeder)
+        {
+            var actors = new List<Auditing.AuditActor>();
+            for (var i = 0; i < count; i++)
+            {
+                var email = $"{role.ToLowerInvariant()}{i}-{Guid.NewGuid():N}@test.example";
+                var user = await seeder.ServiceProvider.GetRequiredService<IdentitySeeder>()
+                    .CreateUserAsync(email, $"{role} {i}", TestApp.Password, [role], locationIds, Auditing.AuditActor.System);
+                actors.Add(new Auditing.AuditActor(user.Id, email));
+            }
+            return actors;
+        }
+    }
 }

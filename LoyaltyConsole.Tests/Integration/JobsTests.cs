@@ -13,11 +13,12 @@ public sealed class JobsTests
     [Fact]
     public async Task Every_job_is_listed_with_its_cron_schedule_and_next_run()
     {
-        await using var app = new TestApp(clients: 5);
+        await using var app = new TestApp(clients: 5, settings: new Dictionary<string, string> { ["Jobs:RunSchedules"] = "true" });
 
         var jobs = await app.Get<JobCatalog>().ListAsync(Ct);
 
-        Assert.Equal([ScheduledJobs.DemoDailyVisits.Name, ScheduledJobs.Proposals.Name, ScheduledJobs.Segmentation.Name, ScheduledJobs.VerifyAudit.Name], jobs.Select(j => j.Name));
+        Assert.Equal([ScheduledJobs.DemoDailyVisits.Name, ScheduledJobs.ExpireProposals.Name, ScheduledJobs.Proposals.Name, ScheduledJobs.Segmentation.Name, ScheduledJobs.VerifyAudit.Name],
+            jobs.Select(j => j.Name));
         Assert.All(jobs, j => Assert.NotNull(j.NextRunAt));
         Assert.Equal(ScheduledJobs.VerifyAudit.DefaultCron, jobs.Single(j => j.Name == ScheduledJobs.VerifyAudit.Name).Cron);
     }
@@ -53,8 +54,35 @@ public sealed class JobsTests
     {
         await using var app = new TestApp(clients: 5);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.Get<JobCatalog>().RunNowAsync("nope", AuditActor.System, Ct));
+        var refused = await app.Get<JobCatalog>().RunNowAsync("nope", AuditActor.System, Ct);
 
-        Assert.Contains("'nope'", error.Message, StringComparison.Ordinal);
+        Assert.False(refused.Succeeded);
+        Assert.Contains("'nope'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Test_hosts_fire_no_job_on_its_schedule_unless_a_test_asks()
+    {
+        await using var app = new TestApp(clients: 5);
+
+        var jobs = await app.Get<JobCatalog>().ListAsync(Ct);
+
+        Assert.NotEmpty(jobs);
+        Assert.All(jobs, j => Assert.Null(j.NextRunAt));
+    }
+
+    [Fact]
+    public async Task A_locked_admin_cannot_run_a_job_from_a_page_that_is_still_open()
+    {
+        await using var app = new TestApp(clients: 5);
+        var admin = AuditActor.From(await app.PrincipalAsync(TestUsers.Admin));
+        await app.LockAsync(TestUsers.Admin);
+
+        var refused = await app.Get<JobCatalog>().RunNowAsync(ScheduledJobs.VerifyAudit.Name, admin, Ct);
+
+        Assert.False(refused.Succeeded);
+        Assert.Equal("Your account is locked; ask an Admin.", refused.Message);
+        await using var db = await app.CreateDbContextAsync();
+        Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.JobRunRequested, Ct));
     }
 }

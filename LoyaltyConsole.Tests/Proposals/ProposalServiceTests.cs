@@ -168,6 +168,7 @@ public sealed class ProposalConcurrencyTests
         var service = app.Get<ProposalService>();
         await using var db = await app.CreateDbContextAsync();
         var workflow = await db.Workflows.SingleAsync(w => w.Kind == WorkflowKind.WinBack, TestContext.Current.CancellationToken);
+        await app.ClearQueueAsync();
         // Four runs for a day nobody has proposed for yet, all at once.
         var day = (await db.SegmentationRuns.MaxAsync(r => r.AsOf, TestContext.Current.CancellationToken)).AddDays(1);
 
@@ -177,6 +178,7 @@ public sealed class ProposalConcurrencyTests
         Assert.Single(forWorkflow, s => !s.Skipped);
         Assert.Equal(3, forWorkflow.Count(s => s.Skipped));
         var proposals = await db.Proposals.Where(p => p.WorkflowId == workflow.Id && p.RunDate == day).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.NotEmpty(proposals);
         Assert.Equal(proposals.Count, proposals.Select(p => p.ClientId).Distinct().Count());
         Assert.True((await app.Get<LoyaltyConsole.Auditing.AuditVerifier>().VerifyAsync(TestContext.Current.CancellationToken)).IsIntact);
     }
@@ -193,6 +195,7 @@ public sealed class ProgramScheduleAndLocationBudgetTests
         var catalog = app.Get<ProgramCatalog>();
         await using var db = await app.CreateDbContextAsync();
         var soho = await db.Locations.SingleAsync(l => l.ExternalId == "loc-soho", Ct);
+        await app.ClearQueueAsync();
         Assert.Equal(["A budget period must be between 1 and 366 days."], await catalog.SaveLocationBudgetAsync(soho.Id, 10m, 0, AuditActor.System, Ct));
         Assert.Empty(await catalog.SaveLocationBudgetAsync(soho.Id, 20m, 30, AuditActor.System, Ct));
         var day = (await db.SegmentationRuns.MaxAsync(r => r.AsOf, Ct)).AddDays(1);
@@ -203,7 +206,7 @@ public sealed class ProgramScheduleAndLocationBudgetTests
         var sohoChecks = priced.Where(p => p.LocationId == soho.Id).Select(p => p.Guardrails.Single(g => g.Reason.Contains("SoHo, last 30 days", StringComparison.Ordinal))).ToList();
         Assert.True(sohoChecks.Count >= 2);
         Assert.Contains(sohoChecks, g => g.Passed);
-        Assert.Contains(sohoChecks, g => !g.Passed && g.Reason.StartsWith("Over budget:", StringComparison.Ordinal));
+        Assert.Contains(sohoChecks, g => !g.Passed && g.Reason.StartsWith("Over budget by ", StringComparison.Ordinal));
         Assert.All(priced.Where(p => p.LocationId != soho.Id), p => Assert.DoesNotContain(p.Guardrails, g => g.Reason.Contains("SoHo", StringComparison.Ordinal)));
     }
 

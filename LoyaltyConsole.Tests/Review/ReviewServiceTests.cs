@@ -3,6 +3,7 @@ using LoyaltyConsole.Data;
 using LoyaltyConsole.Domain.Workflows;
 using LoyaltyConsole.Drafting;
 using LoyaltyConsole.Features.Review;
+using LoyaltyConsole.Review;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -29,10 +30,11 @@ public sealed class ReviewServiceTests
         var scope = await app.ScopeAsync(TestUsers.ManagerSoho);
         var proposal = await OpenSmsProposalAsync(app, scope);
         var service = app.Get<ReviewService>();
+        var reviewers = await app.CreateUsersAsync(16, Roles.MarketingLead);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => i % 2 == 0
-            ? service.ApproveAsync(scope, proposal.Id, new AuditActor($"user-{i}", $"reviewer{i}@demo.example"), Ct)
-            : service.RejectAsync(scope, proposal.Id, "Not now", new AuditActor($"user-{i}", $"reviewer{i}@demo.example"), Ct))));
+            ? service.ApproveAsync(proposal.Id, reviewers[i], Ct)
+            : service.RejectAsync(proposal.Id, "Not now", reviewers[i], Ct))));
 
         Assert.Single(outcomes, o => o.Succeeded);
         await using var db = await app.CreateDbContextAsync();
@@ -52,7 +54,7 @@ public sealed class ReviewServiceTests
         var proposal = await OpenSmsProposalAsync(app, soho);
         var actor = AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerWickerPark));
 
-        var outcome = await app.Get<ReviewService>().ApproveAsync(wickerPark, proposal.Id, actor, Ct);
+        var outcome = await app.Get<ReviewService>().ApproveAsync(proposal.Id, actor, Ct);
 
         Assert.False(outcome.Succeeded);
         Assert.Equal("This proposal does not exist or belongs to a location you are not assigned to.", outcome.Message);
@@ -67,7 +69,7 @@ public sealed class ReviewServiceTests
         var scope = await app.ScopeAsync(TestUsers.ManagerSoho);
         var proposal = await OpenSmsProposalAsync(app, scope, blocked: true);
 
-        var outcome = await app.Get<ReviewService>().ApproveAsync(scope, proposal.Id, AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerSoho)), Ct);
+        var outcome = await app.Get<ReviewService>().ApproveAsync(proposal.Id, AuditActor.From(await app.PrincipalAsync(TestUsers.ManagerSoho)), Ct);
 
         Assert.False(outcome.Succeeded);
         Assert.StartsWith("This proposal breaks a guardrail and cannot be approved:", outcome.Message, StringComparison.Ordinal);
@@ -85,8 +87,8 @@ public sealed class ReviewServiceTests
         var reward = await db.Rewards.SingleAsync(r => r.Id == proposal.RewardId, Ct);
         var offer = reward.OfferTokens[0];
 
-        var refused = await service.EditAndApproveAsync(scope, proposal.Id, $"Hi {{first_name}}, enjoy {offer} at Lumière!", actor, Ct);
-        var approved = await service.EditAndApproveAsync(scope, proposal.Id, $"Hi {{first_name}}, enjoy {offer} on your next visit at Lumière. Reply STOP to opt out.", actor, Ct);
+        var refused = await service.EditAndApproveAsync(proposal.Id, $"Hi {{first_name}}, enjoy {offer} at Lumière!", actor, Ct);
+        var approved = await service.EditAndApproveAsync(proposal.Id, $"Hi {{first_name}}, enjoy {offer} on your next visit at Lumière. Reply STOP to opt out.", actor, Ct);
 
         Assert.False(refused.Succeeded);
         Assert.Contains("breaks a rule and was not saved", refused.Message, StringComparison.Ordinal);
@@ -109,9 +111,9 @@ public sealed class ReviewServiceTests
         var maya = AuditActor.From(await app.PrincipalAsync(TestUsers.Marketing));
         var service = app.Get<ReviewService>();
 
-        Assert.True((await service.RejectAsync(scope, proposal.Id, "Client asked for no offers", sam, Ct)).Succeeded);
-        var byOther = await service.UndoAsync(await app.ScopeAsync(TestUsers.Marketing), proposal.Id, maya, Ct);
-        var bySam = await service.UndoAsync(scope, proposal.Id, sam, Ct);
+        Assert.True((await service.RejectAsync(proposal.Id, "Client asked for no offers", sam, Ct)).Succeeded);
+        var byOther = await service.UndoAsync(proposal.Id, maya, Ct);
+        var bySam = await service.UndoAsync(proposal.Id, sam, Ct);
 
         Assert.False(byOther.Succeeded);
         Assert.Equal($"Only {sam.Name}, who decided, can undo this decision.", byOther.Message);
@@ -119,10 +121,9 @@ public sealed class ReviewServiceTests
         await using var db = await app.CreateDbContextAsync();
         Assert.Equal(ProposalStatus.PendingReview, (await db.Proposals.SingleAsync(p => p.Id == proposal.Id, Ct)).Status);
 
-        var later = new ReviewService(app.Get<IDbContextFactory<ApplicationDbContext>>(), app.Get<AuditLog>(), app.Get<IOptions<MessagingOptions>>(),
-            app.Get<IOptions<ReviewOptions>>(), new ShiftedClock(TimeSpan.FromMinutes(6)));
-        Assert.True((await service.RejectAsync(scope, proposal.Id, "Client asked for no offers", sam, Ct)).Succeeded);
-        Assert.Equal("The undo window of 5 minutes has passed.", (await later.UndoAsync(scope, proposal.Id, sam, Ct)).Message);
+        var later = app.ReviewServiceAt(new ShiftedClock(TimeSpan.FromMinutes(6)));
+        Assert.True((await service.RejectAsync(proposal.Id, "Client asked for no offers", sam, Ct)).Succeeded);
+        Assert.Equal("The undo window of 5 minutes has passed.", (await later.UndoAsync(proposal.Id, sam, Ct)).Message);
     }
 
     [Fact]
@@ -131,8 +132,7 @@ public sealed class ReviewServiceTests
         await using var app = new TestApp(clients: 200);
         await using var db = await app.CreateDbContextAsync();
         var open = await db.Proposals.CountAsync(p => p.Status == ProposalStatus.PendingReview || p.Status == ProposalStatus.Blocked, Ct);
-        var weekLater = new ReviewService(app.Get<IDbContextFactory<ApplicationDbContext>>(), app.Get<AuditLog>(), app.Get<IOptions<MessagingOptions>>(),
-            app.Get<IOptions<ReviewOptions>>(), new ShiftedClock(TimeSpan.FromDays(8)));
+        var weekLater = app.ReviewServiceAt(new ShiftedClock(TimeSpan.FromDays(8)));
 
         Assert.Equal(0, await app.Get<ReviewService>().ExpireStaleAsync(Ct));
         Assert.Equal(open, await weekLater.ExpireStaleAsync(Ct));
@@ -160,8 +160,9 @@ public sealed class AutomatedPhaseTests
         var catalog = app.Get<LoyaltyConsole.Proposals.ProgramCatalog>();
         await using var db = await app.CreateDbContextAsync();
         var w = await db.Workflows.SingleAsync(x => x.Kind == WorkflowKind.WinBack, TestContext.Current.CancellationToken);
+        await app.ClearQueueAsync();
         Assert.Empty(await catalog.SaveWorkflowAsync(w.Id, new LoyaltyConsole.Proposals.WorkflowForm(w.Name, w.Kind, w.SegmentIds, w.RewardId, w.Channel,
-            WorkflowPhase.Automated, w.Caps, w.PilotPercent, w.ControlPercent, true), AuditActor.System, TestContext.Current.CancellationToken));
+            WorkflowPhase.Automated, w.Caps with { CooldownDays = 0 }, w.PilotPercent, w.ControlPercent, true), AuditActor.System, TestContext.Current.CancellationToken));
         var day = (await db.SegmentationRuns.MaxAsync(r => r.AsOf, TestContext.Current.CancellationToken)).AddDays(1);
 
         await app.Get<LoyaltyConsole.Proposals.ProposalService>().RunAsync(day, AuditActor.System, TestContext.Current.CancellationToken);
@@ -194,14 +195,14 @@ public sealed class BulkReviewTests
         var pending = await db.Proposals.Where(p => p.Status == ProposalStatus.PendingReview && ids.Contains(p.LocationId)).Select(p => p.Id).Take(3).ToListAsync(TestContext.Current.CancellationToken);
         var blocked = await db.Proposals.Where(p => p.Status == ProposalStatus.Blocked && ids.Contains(p.LocationId)).Select(p => p.Id).FirstAsync(TestContext.Current.CancellationToken);
 
-        var outcome = await app.Get<ReviewService>().BulkAsync(scope, [.. pending, blocked], approve: true, reason: null, actor, TestContext.Current.CancellationToken);
+        var outcome = await app.Get<ReviewService>().BulkAsync([.. pending, blocked], approve: true, reason: null, actor, TestContext.Current.CancellationToken);
 
         Assert.True(outcome.Succeeded);
         Assert.StartsWith($"3 approved; 1 not: #{blocked}: This proposal breaks a guardrail", outcome.Message, StringComparison.Ordinal);
         Assert.Equal(3, await db.Proposals.CountAsync(p => pending.Contains(p.Id) && p.Status == ProposalStatus.Approved, TestContext.Current.CancellationToken));
         Assert.Equal(ProposalStatus.Blocked, (await db.Proposals.SingleAsync(p => p.Id == blocked, TestContext.Current.CancellationToken)).Status);
         Assert.Single(await db.AuditEntries.Where(e => e.Action == AuditActions.ProposalBulk).ToListAsync(TestContext.Current.CancellationToken));
-        Assert.Equal("Give a reason for rejecting.", (await app.Get<ReviewService>().BulkAsync(scope, pending, false, " ", actor, TestContext.Current.CancellationToken)).Message);
+        Assert.Equal("Give a reason for rejecting.", (await app.Get<ReviewService>().BulkAsync(pending, false, " ", actor, TestContext.Current.CancellationToken)).Message);
     }
 }
 

@@ -72,7 +72,7 @@ public sealed class SegmentationTests
     {
         await using var app = new TestApp(clients: 200);
         var marketing = AuditActor.From(await app.PrincipalAsync(TestUsers.Marketing));
-        var query = app.Get<ScoringQuery>();
+        var query = app.Get<SegmentCatalog>();
         await using var db = await app.CreateDbContextAsync();
         var lapsed = await db.Segments.SingleAsync(s => s.Key == "lapsed", Ct);
 

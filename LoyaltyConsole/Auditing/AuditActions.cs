@@ -25,11 +25,14 @@ public static class AuditActions
     public const string ProposalUndone = "proposal.undone";
     public const string ProposalExpired = "proposal.expired";
     public const string ProposalBulk = "proposal.bulk-decision";
+    public const string AlertRaised = "alert.raised";
+    public const string AlertAcknowledged = "alert.acknowledged";
 
     public static readonly IReadOnlyList<string> All =
     [
         UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
         RewardChanged, WorkflowChanged, WorkflowPaused, LocationBudgetChanged, ProposalCreated, ProposalBlocked,
         ProposalApproved, ProposalAutoApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired, ProposalBulk,
+        AlertRaised, AlertAcknowledged,
     ];
 }

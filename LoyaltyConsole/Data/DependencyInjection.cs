@@ -20,6 +20,7 @@ public static class DependencyInjection
         builder.Services.AddDbContextFactory<ApplicationDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext());
         builder.Services.AddSingleton<DatabaseInitializer>();
+        builder.Services.AddSingleton<CommandRunner>();
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();

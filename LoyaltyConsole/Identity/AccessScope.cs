@@ -13,8 +13,11 @@ public sealed record AccessScope(string UserId, bool AllLocations, IReadOnlySet<
     public bool CanSee(int locationId) => AllLocations || LocationIds.Contains(locationId);
 }
 
-/// <summary>Builds the <see cref="AccessScope"/> of a signed-in user from their roles and assigned locations.</summary>
-public sealed class AccessScopeResolver(IDbContextFactory<Data.ApplicationDbContext> dbFactory)
+/// <summary>
+/// Builds the <see cref="AccessScope"/> of a signed-in user from their current roles, lockout and assigned locations in
+/// the database (not the claims in their cookie), so a page reads with the access the user has now.
+/// </summary>
+public sealed class AccessScopeResolver(IDbContextFactory<Data.ApplicationDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<AccessScope> ResolveAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -23,16 +26,7 @@ public sealed class AccessScopeResolver(IDbContextFactory<Data.ApplicationDbCont
         {
             return AccessScope.Nobody;
         }
-        if (user.IsInRole(Roles.Owner) || user.IsInRole(Roles.MarketingLead))
-        {
-            return new AccessScope(userId, true, new HashSet<int>());
-        }
-        if (!user.IsInRole(Roles.Manager))
-        {
-            return AccessScope.Nobody with { UserId = userId };
-        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var locations = await db.UserLocations.Where(l => l.UserId == userId).Select(l => l.LocationId).ToListAsync(ct);
-        return new AccessScope(userId, false, locations.ToHashSet());
+        return (await CurrentAccess.ReadAsync(db, userId, clock.GetUtcNow(), ct)).Scope;
     }
 }

@@ -9,9 +9,7 @@ namespace LoyaltyConsole.Identity;
 public sealed class IdentitySeeder(
     UserManager<ApplicationUser> users,
     RoleManager<IdentityRole> roles,
-    ApplicationDbContext db,
-    AuditLog audit,
-    TimeProvider clock)
+    CommandRunner commands)
 {
     public async Task EnsureRolesAsync()
     {
@@ -45,25 +43,36 @@ public sealed class IdentitySeeder(
         string email, string displayName, string? password, IReadOnlyCollection<string> userRoles,
         IReadOnlyCollection<int> locationIds, AuditActor actor, CancellationToken ct = default)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        ApplicationUser? created = null;
+        var result = await commands.RunAsync(actor, policy: null, async command =>
+        {
+            created = await CreateUserAsync(command, email, displayName, password, userRoles, locationIds);
+            return $"{email} created.";
+        }, ct: ct);
+        return result.Succeeded ? created! : throw new InvalidOperationException(result.Message);
+    }
+
+    /// <summary>Creates a user inside <paramref name="command"/>'s transaction, with their roles, locations and the audit entry.</summary>
+    public static async Task<ApplicationUser> CreateUserAsync(
+        CommandContext command, string email, string displayName, string? password, IReadOnlyCollection<string> userRoles, IReadOnlyCollection<int> locationIds)
+    {
+        var users = command.Services.GetRequiredService<UserManager<ApplicationUser>>();
         var user = new ApplicationUser
         {
             UserName = email,
             Email = email,
             EmailConfirmed = true,
             DisplayName = displayName,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = command.Now,
         };
         Check(password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password), $"create {email}");
         Check(await users.AddToRolesAsync(user, userRoles), $"assign roles to {email}");
         foreach (var locationId in locationIds)
         {
-            db.UserLocations.Add(new UserLocation(user.Id, locationId));
+            command.Db.UserLocations.Add(new UserLocation(user.Id, locationId));
         }
-        await audit.AppendAsync(db, actor, AuditActions.UserCreated, "User", user.Id, null,
-            new { user.Email, user.DisplayName, Roles = userRoles.Order().ToArray(), Locations = locationIds.Order().ToArray() }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await command.AuditAsync(AuditActions.UserCreated, "User", user.Id, null,
+            new { user.Email, user.DisplayName, Roles = userRoles.Order().ToArray(), Locations = locationIds.Order().ToArray() });
         return user;
     }
 
@@ -77,7 +86,7 @@ public sealed class IdentitySeeder(
     {
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+            throw new CommandRefusedException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         }
     }
 }

@@ -14,7 +14,7 @@ public static class DependencyInjection
 
         var options = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
         var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
-        var digest = builder.Configuration.GetSection(Features.Review.DigestOptions.SectionName).Get<Features.Review.DigestOptions>() ?? new Features.Review.DigestOptions();
+        var digest = builder.Configuration.GetSection(Review.DigestOptions.SectionName).Get<Review.DigestOptions>() ?? new Review.DigestOptions();
 
         builder.Services.AddHostedService<QuartzLoggingBridge>();
         builder.Services.AddSingleton<JobRunRecorder>();
@@ -26,6 +26,7 @@ public static class DependencyInjection
             AddJob<VerifyAuditJob>(q, ScheduledJobs.VerifyAudit, options);
             AddJob<SegmentationJob>(q, ScheduledJobs.Segmentation, options);
             AddJob<ProposalJob>(q, ScheduledJobs.Proposals, options);
+            AddJob<ExpireProposalsJob>(q, ScheduledJobs.ExpireProposals, options);
             if (digest.Enabled)
             {
                 AddJob<ReviewDigestJob>(q, ScheduledJobs.ReviewDigest, options);
@@ -46,6 +47,10 @@ public static class DependencyInjection
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         var key = new JobKey(job.Name);
         q.AddJob<TJob>(key, j => j.WithDescription(job.Description).StoreDurably());
+        if (!options.RunSchedules)
+        {
+            return;
+        }
         q.AddTrigger(t => t.ForJob(key).WithIdentity($"{job.Name}-schedule").WithCronSchedule(cron, c => c.InTimeZone(zone)));
     }
 }

@@ -1,5 +1,6 @@
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
+using LoyaltyConsole.Identity;
 using Quartz;
 using Quartz.Impl.Matchers;
 
@@ -12,7 +13,7 @@ public sealed record JobSummary(
 public sealed class JobCatalog(
     ISchedulerFactory schedulerFactory,
     IDbContextFactory<ApplicationDbContext> dbFactory,
-    AuditLog audit)
+    CommandRunner commands)
 {
     public async Task<IReadOnlyList<JobSummary>> ListAsync(CancellationToken ct = default)
     {
@@ -51,22 +52,24 @@ public sealed class JobCatalog(
             .ToListAsync(ct);
     }
 
-    /// <summary>Fires the job once, now; the request is audited before the scheduler is asked.</summary>
-    public async Task RunNowAsync(string jobName, AuditActor actor, CancellationToken ct = default)
+    /// <summary>Fires the job once, now, for an Admin whose access is re-read first; the request is audited before the scheduler is asked.</summary>
+    public async Task<CommandResult> RunNowAsync(string jobName, AuditActor actor, CancellationToken ct = default)
     {
         var scheduler = await schedulerFactory.GetScheduler(ct);
         var key = new JobKey(jobName);
         if (!await scheduler.CheckExists(key, ct))
         {
-            throw new InvalidOperationException($"There is no job called '{jobName}'.");
+            return CommandResult.Refused($"There is no job called '{jobName}'.");
         }
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        var result = await commands.RunAsync(actor, Policies.ManageJobs, async command =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await audit.AppendAsync(db, actor, AuditActions.JobRunRequested, "Job", jobName, null, new { Job = jobName }, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await command.AuditAsync(AuditActions.JobRunRequested, "Job", jobName, null, new { Job = jobName });
+            return $"{jobName} started.";
+        }, ct: ct);
+        if (result.Succeeded)
+        {
+            await scheduler.TriggerJob(key, new JobDataMap { [JobRunRecorder.TriggeredByKey] = actor.Name }, ct);
         }
-        await scheduler.TriggerJob(key, new JobDataMap { [JobRunRecorder.TriggeredByKey] = actor.Name }, ct);
+        return result;
     }
 }

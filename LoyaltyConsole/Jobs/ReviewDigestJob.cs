@@ -1,4 +1,4 @@
-using LoyaltyConsole.Features.Review;
+using LoyaltyConsole.Review;
 using Quartz;
 
 namespace LoyaltyConsole.Jobs;

@@ -14,6 +14,9 @@ public static class ScheduledJobs
     public static readonly ScheduledJob Proposals = new(
         "proposals", "Proposes tier changes, rewards and SMS for the latest scored day, checked by every guardrail.", "0 20 * * * ?");
 
+    public static readonly ScheduledJob ExpireProposals = new(
+        "expire-proposals", "Expires proposals that waited longer than the review window (Review:ExpireAfterDays), releasing what they reserved.", "0 40 * * * ?");
+
     public static readonly ScheduledJob ReviewDigest = new(
         "review-digest", "Emails each reviewer how many proposals wait for them (only when Digest:Enabled).", "0 0 7 * * ?");
 

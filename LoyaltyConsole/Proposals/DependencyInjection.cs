@@ -16,16 +16,6 @@ public static class DependencyInjection
         builder.AddDrafting();
         builder.Services.AddSingleton<ProposalService>();
         builder.Services.AddSingleton<ProgramCatalog>();
-        builder.Services.AddOptions<Features.Review.ReviewOptions>().BindConfiguration(Features.Review.ReviewOptions.SectionName)
-            .Validate(o => o.UndoWindowMinutes is >= 0 and <= 1440 && o.ExpireAfterDays is >= 1 and <= 365, "Review:UndoWindowMinutes must be 0–1440 and Review:ExpireAfterDays 1–365.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<Features.Review.ReviewService>();
-        builder.Services.AddSingleton<Features.Review.ReviewQueue>();
-        builder.Services.AddOptions<Features.Review.DigestOptions>().BindConfiguration(Features.Review.DigestOptions.SectionName)
-            .Validate(o => !o.Enabled || (!string.IsNullOrWhiteSpace(o.Host) && o.Port is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.From, out _)),
-                "With Digest:Enabled, Digest:Host, Digest:Port and a valid Digest:From are required.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<Features.Review.ReviewDigest>();
         return builder;
     }
 }

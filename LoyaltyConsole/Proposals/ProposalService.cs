@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.Domain.Clients;
 using LoyaltyConsole.Domain.Guardrails;
+using LoyaltyConsole.Domain.Loyalty;
 using LoyaltyConsole.Domain.Workflows;
 using LoyaltyConsole.Drafting;
 using LoyaltyConsole.Scoring;
@@ -11,211 +13,254 @@ using Microsoft.Extensions.Options;
 
 namespace LoyaltyConsole.Proposals;
 
-public sealed record WorkflowRunSummary(int WorkflowId, string Workflow, int Targets, int Control, int Shadow, int Pending, int Blocked, int Discarded, bool Skipped, string? BreakerReason, int AutoApproved = 0);
+public sealed record WorkflowRunSummary(
+    int WorkflowId, string Workflow, int Targets, int Control, int Shadow, int Pending, int Blocked, int Discarded, bool Skipped, string? BreakerReason,
+    int AutoApproved = 0, string? SkipReason = null);
 
 /// <summary>
-/// Turns scored, segmented clients into proposals: for each workflow in Shadow, Review or Automated phase, each
-/// targeted client is assigned to pilot/control, timed to their own rhythm, given a reward and (for SMS) a draft, and
-/// checked by every guardrail. A run is idempotent per workflow and day. A circuit breaker trip pauses the workflow,
-/// discards the run's proposals and raises an alert.
+/// Turns scored, segmented clients into proposals, one workflow at a time, in stages: read the facts, plan (pure, in
+/// the Domain: targets, pilot/control, timing), draft SMS copy with no transaction open, then write the run with its
+/// guardrail verdicts, reservations, circuit breaker and audit entries in one short transaction. A run is idempotent
+/// per workflow and day; a client with an open proposal, or one decided within the workflow's cool-down, is left alone.
 /// </summary>
 public sealed class ProposalService(
     IDbContextFactory<ApplicationDbContext> dbFactory,
+    CommandRunner commands,
     ISmsDrafter drafter,
-    AuditLog audit,
     IOptions<MessagingOptions> messaging,
     TimeProvider clock,
     ILogger<ProposalService> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     /// <summary>Recorded as the decider of proposals approved by an Automated workflow.</summary>
     public const string AutomatedReviewer = "System (automated workflow)";
 
-    private static readonly ProposalStatus[] Committed = [ProposalStatus.Approved, ProposalStatus.Sent];
+    /// <summary>Statuses that never keep a client from being proposed again (the run that made them was thrown away).</summary>
+    private static readonly ProposalStatus[] Forgotten = [ProposalStatus.Discarded];
 
     public async Task<IReadOnlyList<WorkflowRunSummary>> RunAsync(DateOnly runDate, AuditActor actor, CancellationToken ct = default)
     {
         var stopwatch = Stopwatch.StartNew();
-        var settings = messaging.Value;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var asOf = await db.ClientScores.MaxAsync(s => (DateOnly?)s.AsOf, ct)
-            ?? throw new InvalidOperationException("No client has been scored yet; run the segmentation first.");
-        var workflows = await db.Workflows.AsTracking().Where(w => w.Phase != WorkflowPhase.Off && !w.IsPaused).OrderBy(w => w.Id).ToListAsync(ct);
-        var rewards = await db.Rewards.AsNoTracking().ToDictionaryAsync(r => r.Id, ct);
-        var locations = await db.Locations.AsNoTracking().ToDictionaryAsync(l => l.Id, ct);
-        var tiers = await db.Tiers.AsNoTracking().ToDictionaryAsync(t => t.Id, ct);
-        var staffNames = await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.FirstName, ct);
-        var segmentNames = await db.Segments.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct);
-        var modelVersion = await db.ModelFits.Where(f => f.AsOf == asOf).Select(f => f.Version).SingleAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var locationBudgets = await db.LocationBudgets.AsNoTracking().ToDictionaryAsync(b => b.LocationId, ct);
-        var locationCommitted = new Dictionary<int, long>();
-        foreach (var budget in locationBudgets.Values)
-        {
-            var from = runDate.AddDays(-budget.PeriodDays + 1);
-            locationCommitted[budget.LocationId] = await db.Proposals
-                .Where(p => p.LocationId == budget.LocationId && Committed.Contains(p.Status) && p.RunDate >= from)
-                .SumAsync(p => p.CostMinor, ct);
-        }
-        // What this run has already put towards each location's budget, across workflows.
-        var locationRunning = new Dictionary<int, long>();
-
+        var facts = await RunFacts.ReadAsync(dbFactory, ct);
         var summaries = new List<WorkflowRunSummary>();
-        foreach (var workflow in workflows)
+        foreach (var workflow in facts.Workflows)
         {
-            if (!RunsOn(workflow, runDate))
-            {
-                summaries.Add(new WorkflowRunSummary(workflow.Id, workflow.Name, 0, 0, 0, 0, 0, 0, true, null));
-                continue;
-            }
-            // Checked inside the write transaction: a second run racing this one waits for it, then finds its proposals.
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            summaries.Add(await RunWorkflowAsync(facts, workflow, runDate, actor, ct));
+        }
+        logger.LogInformation("Proposals for {RunDate:yyyy-MM-dd} in {Elapsed:N1} s: {Summaries}", runDate, stopwatch.Elapsed.TotalSeconds, summaries);
+        return summaries;
+    }
+
+    private async Task<WorkflowRunSummary> RunWorkflowAsync(RunFacts facts, Workflow workflow, DateOnly runDate, AuditActor actor, CancellationToken ct)
+    {
+        if (!RunsOn(workflow, runDate))
+        {
+            return Skipped(workflow, "not scheduled today");
+        }
+        var reward = workflow.RewardId is { } rewardId ? facts.Rewards[rewardId] : null;
+        if (reward is { IsActive: false })
+        {
+            await RaiseRetiredRewardAlertAsync(workflow, reward, actor, ct);
+            return Skipped(workflow, $"its reward {reward.Name} is retired");
+        }
+        var now = Now;
+        List<Proposal> proposals;
+        int targetCount;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // A cheap early exit; the write transaction checks again, so a racing run still adds nothing twice.
             if (await db.Proposals.AnyAsync(p => p.WorkflowId == workflow.Id && p.RunDate == runDate, ct))
             {
-                summaries.Add(new WorkflowRunSummary(workflow.Id, workflow.Name, 0, 0, 0, 0, 0, 0, true, null));
-                continue;
+                return Skipped(workflow, $"already proposed for {runDate:yyyy-MM-dd}");
             }
-            var (targets, segmentsOf) = await TargetsAsync(db, workflow, asOf, ct);
-            var clientIds = targets.Select(t => t.ClientId).ToList();
-            var clients = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
-                .Select(c => new { c.Id, c.TierId, c.SmsConsent, c.HomeLocationId }).ToDictionaryAsync(c => c.Id, ct);
-            var reward = workflow.RewardId is { } rewardId ? rewards[rewardId] : null;
-            var budgetFrom = runDate.AddDays(-workflow.Caps.BudgetPeriodDays + 1);
-            var committed = await db.Proposals.Where(p => p.WorkflowId == workflow.Id && Committed.Contains(p.Status) && p.RunDate >= budgetFrom)
-                .SumAsync(p => p.CostMinor, ct);
-            var clientSpend = await db.Proposals.Where(p => clientIds.Contains(p.ClientId) && Committed.Contains(p.Status) && p.RunDate >= budgetFrom)
-                .GroupBy(p => p.ClientId).Select(g => new { g.Key, Sum = g.Sum(p => p.CostMinor) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
-            var windowStart = now.AddDays(-workflow.Caps.MessageWindowDays - 1);
-            var sent = (await db.Proposals.Where(p => clientIds.Contains(p.ClientId) && p.Status == ProposalStatus.Sent && p.PlannedSendAtUtc >= windowStart)
-                    .Select(p => new { p.ClientId, p.PlannedSendAtUtc }).ToListAsync(ct))
-                .ToLookup(p => p.ClientId, p => p.PlannedSendAtUtc!.Value);
+            var (targets, segmentsOf) = await TargetsAsync(db, workflow, facts.AsOf, ct);
+            targetCount = targets.Count;
+            var excluded = await ExcludedClientsAsync(db, workflow, now, ct);
+            var clients = await ClientFactsAsync(db, targets.Select(t => t.ClientId).ToList(), ct);
+            var scores = targets.ToDictionary(t => t.ClientId);
+            var plan = ProposalPlanner.Plan(workflow, reward,
+                targets.Select(s => new PlanTarget(s.ClientId, s.HomeLocationId, facts.Locations[s.HomeLocationId].TimeZoneId, s.LapseAfter,
+                    IsDemotion(s, clients[s.ClientId].TierId, facts.Tiers))),
+                excluded, now, messaging.Value.QuietHours, messaging.Value.HighValueThresholdMinor);
+            proposals = plan.Select(p => Build(facts, workflow, reward, scores[p.Target.ClientId], clients[p.Target.ClientId].TierId, p, segmentsOf, runDate, now)).ToList();
+        }
 
-            var proposals = new List<Proposal>();
-            foreach (var score in targets)
+        // The language model is called with no transaction open: reviewers and jobs keep writing meanwhile.
+        foreach (var proposal in proposals.Where(p => p.Status != ProposalStatus.Control && p.PlannedSendAtUtc is not null && workflow.Channel == Channel.Sms))
+        {
+            await DraftAsync(facts, workflow, reward, proposal, ct);
+        }
+
+        return await WriteAsync(facts, workflow, reward, runDate, proposals, targetCount, actor, ct);
+    }
+
+    private async Task DraftAsync(RunFacts facts, Workflow workflow, Reward? reward, Proposal proposal, CancellationToken ct)
+    {
+        var settings = messaging.Value;
+        var score = facts.ScoreOf(proposal);
+        var draft = await drafter.DraftAsync(new SmsDraftContext(
+            workflow.Kind, score.FavouriteCategory, score.FavouriteStaffId is { } s ? facts.StaffNames.GetValueOrDefault(s) : null, score.PointsBalance,
+            reward?.Describe() ?? "", reward?.OfferTokens ?? [], settings.BrandName, settings.BrandVoice, settings.OptOutSentence,
+            proposal.ClientId ^ workflow.Id), ct);
+        proposal.AttachDraft(draft.Text, draft.Provider, draft.Model, draft.TemplateVersion, draft.Tokens, draft.Flagged);
+    }
+
+    /// <summary>The short write: re-check idempotency and exclusions, evaluate every guardrail against fresh reservations, breaker, audit.</summary>
+    private async Task<WorkflowRunSummary> WriteAsync(
+        RunFacts facts, Workflow workflow, Reward? reward, DateOnly runDate, List<Proposal> proposals, int targetCount, AuditActor actor, CancellationToken ct)
+    {
+        var settings = messaging.Value;
+        WorkflowRunSummary? summary = null;
+        var result = await commands.RunAsync(actor, policy: null, async command =>
+        {
+            var db = command.Db;
+            if (await db.Proposals.AnyAsync(p => p.WorkflowId == workflow.Id && p.RunDate == runDate, ct))
             {
-                var assignment = workflow.AssignmentOf(score.ClientId);
-                if (assignment == PilotAssignment.OutsidePilot)
+                summary = Skipped(workflow, $"already proposed for {runDate:yyyy-MM-dd}");
+                return summary.SkipReason!;
+            }
+            // Whatever was queued or decided while this run drafted counts: a client is never proposed twice.
+            var excluded = await ExcludedClientsAsync(db, workflow, command.Now, ct);
+            proposals.RemoveAll(p => excluded.Contains(p.ClientId));
+            var clientIds = proposals.Select(p => p.ClientId).ToList();
+            var consent = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id)).Select(c => new { c.Id, c.SmsConsent }).ToDictionaryAsync(c => c.Id, c => c.SmsConsent, ct);
+            var earliestSend = proposals.Min(p => p.PlannedSendAtUtc) ?? command.Now;
+            var ledger = await CapUsage.ReadAsync(db, workflow, facts.LocationBudgets, clientIds, runDate, earliestSend, null, ct);
+            foreach (var proposal in proposals.Where(p => p.Status != ProposalStatus.Control))
+            {
+                var location = facts.Locations[proposal.LocationId];
+                var limits = new CapLimits(workflow.Name, workflow.Caps, location.Name, facts.LocationBudgets.GetValueOrDefault(location.Id), location.Currency);
+                var checks = ProposalPlanner.AtQueueing(ledger, limits, proposal.Claim, workflow.Channel, consent[proposal.ClientId], settings.QuietHours,
+                    location.TimeZoneId, facts.ScoreOf(proposal).PredictedValueMinor).ToList();
+                if (proposal.DraftText is { } text)
                 {
-                    continue;
+                    checks.AddRange(SmsContentRules.Check(text, settings.SmsPolicy, reward?.OfferTokens ?? [], ["{first_name}"]));
                 }
-                var client = clients[score.ClientId];
-                var location = locations[score.HomeLocationId];
-                var demotion = workflow.Kind == WorkflowKind.TierChange && client.TierId is { } current && score.EligibleTierId is { } target
-                    && tiers[target].Rank < tiers[current].Rank;
-                var cost = reward?.EstimatedCostMinor ?? 0;
-                var planned = workflow.Channel == Channel.None ? (DateTime?)null : PlannedSend(workflow, score, now, location.TimeZoneId, settings.QuietHours);
-                var segments = segmentsOf[score.ClientId].Select(id => segmentNames[id]).ToList();
-                var rationale = Rationale(workflow, score, reward, segments, tiers, demotion);
-                var evidence = JsonSerializer.Serialize(new
-                {
-                    asOf, modelVersion, workflowVersion = workflow.Version, assignment = assignment.ToString(), segments,
-                    score.ProbabilityAlive, score.ExpectedVisits90Days, score.PredictedValueMinor, score.DaysSinceLastVisit, score.Visits12Months,
-                    score.Spend12MonthsMinor, score.RfmSegment, score.MeanIntervalDays, score.LapseAfter, score.FavouriteCategory, score.PointsBalance,
-                    score.PointsExpiring30Days, score.EligibleTierId, currentTierId = client.TierId,
-                }, Json);
-                var status = assignment == PilotAssignment.Control ? ProposalStatus.Control
-                    : workflow.Phase == WorkflowPhase.Shadow ? ProposalStatus.Shadow
-                    : ProposalStatus.PendingReview;
-                var requiresReview = demotion || (reward?.IsHighValue(settings.HighValueThresholdMinor) ?? false);
-                var proposal = new Proposal(workflow.Id, workflow.Version, workflow.Kind, score.ClientId, score.HomeLocationId, runDate, status,
-                    reward?.Id, cost, location.Currency, planned, rationale, evidence, [], requiresReview, now);
-
-                if (status != ProposalStatus.Control)
-                {
-                    var checks = new List<GuardrailResult>();
-                    if (workflow.Caps.BudgetPerPeriodMinor is { } budget)
-                    {
-                        var running = proposals.Where(p => !p.Blocked && p.Status != ProposalStatus.Control).Sum(p => p.CostMinor);
-                        checks.Add(SpendCaps.Budget($"{workflow.Name}, last {workflow.Caps.BudgetPeriodDays} days", budget, committed + running, cost, location.Currency));
-                    }
-                    if (locationBudgets.TryGetValue(score.HomeLocationId, out var locationBudget))
-                    {
-                        checks.Add(SpendCaps.Budget($"{location.Name}, last {locationBudget.PeriodDays} days", locationBudget.CapMinor,
-                            locationCommitted[score.HomeLocationId] + locationRunning.GetValueOrDefault(score.HomeLocationId), cost, location.Currency));
-                    }
-                    if (workflow.Caps.CostPerClientMinor is { } perClient)
-                    {
-                        checks.Add(SpendCaps.ClientCost(perClient, clientSpend.GetValueOrDefault(score.ClientId), cost, $"in the last {workflow.Caps.BudgetPeriodDays} days", location.Currency));
-                    }
-                    if (cost > 0)
-                    {
-                        checks.Add(SpendCaps.Margin(cost, score.PredictedValueMinor, workflow.Caps.MaxRewardShareOfValue, location.Currency));
-                    }
-                    if (workflow.Channel == Channel.Sms && planned is { } when)
-                    {
-                        checks.Add(ConsentRule.Check(Channel.Sms, client.SmsConsent, []));
-                        checks.Add(new FrequencyCap("SMS", workflow.Caps.MaxMessagesPerClient, TimeSpan.FromDays(workflow.Caps.MessageWindowDays)).Check(sent[score.ClientId], when));
-                        checks.Add(settings.QuietHours.Check(when, location.TimeZoneId));
-                        var draft = await drafter.DraftAsync(new SmsDraftContext(
-                            workflow.Kind, score.FavouriteCategory, score.FavouriteStaffId is { } s ? staffNames.GetValueOrDefault(s) : null, score.PointsBalance,
-                            reward?.Describe() ?? "", reward?.OfferTokens ?? [], settings.BrandName, settings.BrandVoice, settings.OptOutSentence,
-                            score.ClientId ^ workflow.Id), ct);
-                        proposal.AttachDraft(draft.Text, draft.Provider, draft.Model, draft.TemplateVersion, draft.Tokens, draft.Flagged);
-                        checks.AddRange(SmsContentRules.Check(draft.Text, settings.SmsPolicy, reward?.OfferTokens ?? [], ["{first_name}"]));
-                    }
-                    proposal.AddGuardrails(checks);
-                }
-                proposals.Add(proposal);
+                proposal.AddGuardrails(checks);
                 if (proposal.Status == ProposalStatus.PendingReview)
                 {
-                    locationRunning[score.HomeLocationId] = locationRunning.GetValueOrDefault(score.HomeLocationId) + cost;
+                    ledger.Reserve(proposal.Claim);
                 }
             }
 
-            string? breakerReason = null;
-            var contacted = proposals.Count(p => p.Status != ProposalStatus.Control);
-            var trailing = await db.Proposals.Where(p => p.WorkflowId == workflow.Id && p.Status != ProposalStatus.Control)
-                .GroupBy(p => p.RunDate).OrderByDescending(g => g.Key).Take(5).Select(g => g.Count()).ToListAsync(ct);
-            var breaker = new CircuitBreaker(workflow.Caps.BreakerMaxShareOfSegment, workflow.Caps.BreakerMaxMultipleOfAverage)
-                .Evaluate(contacted, targets.Count, trailing);
-            if (!breaker.Passed)
-            {
-                breakerReason = breaker.Reason;
-                foreach (var proposal in proposals.Where(p => p.Status != ProposalStatus.Control))
-                {
-                    if (proposal.Status == ProposalStatus.PendingReview)
-                    {
-                        locationRunning[proposal.LocationId] -= proposal.CostMinor;
-                    }
-                    proposal.Discard(breaker);
-                }
-                workflow.Pause(breaker.Reason, now);
-                db.Alerts.Add(new Alert { CreatedAt = now, WorkflowId = workflow.Id, Title = $"{workflow.Name} paused by its circuit breaker", Message = breaker.Reason });
-                await audit.AppendAsync(db, actor, AuditActions.WorkflowPaused, "Workflow", workflow.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    null, new { workflow.Name, Reason = breaker.Reason, RunDate = runDate, Proposals = contacted }, ct);
-            }
-
+            var breakerReason = await TripBreakerIfAnomalousAsync(command, workflow, runDate, proposals, targetCount, ct);
             // Automated phase: what passes every guardrail and needs no person is approved by the system; the rest is queued.
             if (workflow.Phase == WorkflowPhase.Automated && breakerReason is null)
             {
-                foreach (var proposal in proposals.Where(p => p.Status == ProposalStatus.PendingReview && !p.RequiresReview))
+                foreach (var proposal in proposals.Where(p => p.Status == ProposalStatus.PendingReview && !p.NeedsPerson))
                 {
-                    proposal.Approve(AutomatedReviewer, now);
+                    proposal.Approve(AutomatedReviewer, command.Now, []);
                 }
             }
-
             db.Proposals.AddRange(proposals);
-            await db.SaveChangesAsync(ct);
+            await command.SaveAsync();
             foreach (var proposal in proposals)
             {
                 var blocked = proposal.Guardrails.Where(g => !g.Passed).ToList();
                 var action = blocked.Count > 0 ? AuditActions.ProposalBlocked
                     : proposal.Status == ProposalStatus.Approved ? AuditActions.ProposalAutoApproved
                     : AuditActions.ProposalCreated;
-                await audit.AppendAsync(db, actor, action, "Proposal",
-                    proposal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
-                    new { proposal.WorkflowId, proposal.WorkflowVersion, proposal.ClientId, Status = proposal.Status.ToString(), proposal.CostMinor, Blocked = blocked.Select(b => b.Code) }, ct);
+                await command.AuditAsync(action, "Proposal", proposal.Id.ToString(CultureInfo.InvariantCulture), null,
+                    new { proposal.WorkflowId, proposal.WorkflowVersion, proposal.ClientId, Status = proposal.Status.ToString(), proposal.CostMinor, Blocked = blocked.Select(b => b.Code) });
             }
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-
-            summaries.Add(new WorkflowRunSummary(workflow.Id, workflow.Name, targets.Count,
-                proposals.Count(p => p.Status == ProposalStatus.Control), proposals.Count(p => p.Status == ProposalStatus.Shadow),
-                proposals.Count(p => p.Status == ProposalStatus.PendingReview), proposals.Count(p => p.Status == ProposalStatus.Blocked),
-                proposals.Count(p => p.Status == ProposalStatus.Discarded), false, breakerReason, proposals.Count(p => p.Status == ProposalStatus.Approved)));
+            summary = new WorkflowRunSummary(workflow.Id, workflow.Name, targetCount,
+                Count(ProposalStatus.Control), Count(ProposalStatus.Shadow), Count(ProposalStatus.PendingReview), Count(ProposalStatus.Blocked),
+                Count(ProposalStatus.Discarded), false, breakerReason, Count(ProposalStatus.Approved));
+            return "Proposed.";
+        }, ct: ct);
+        if (!result.Succeeded)
+        {
+            // A duplicate from a racing run, or a rule broken by bad data: the run of this workflow adds nothing, the others go on.
+            logger.LogWarning("Proposals of {Workflow} for {RunDate:yyyy-MM-dd} were not written: {Reason}", workflow.Name, runDate, result.Message);
+            return Skipped(workflow, result.Message);
         }
-        logger.LogInformation("Proposals for {RunDate:yyyy-MM-dd} in {Elapsed:N1} s: {Summaries}", runDate, stopwatch.Elapsed.TotalSeconds, summaries);
-        return summaries;
+        return summary!;
+
+        int Count(ProposalStatus status) => proposals.Count(p => p.Status == status);
+    }
+
+    private static async Task<string?> TripBreakerIfAnomalousAsync(
+        CommandContext command, Workflow workflow, DateOnly runDate, List<Proposal> proposals, int targetCount, CancellationToken ct)
+    {
+        var contacted = proposals.Count(p => p.Status != ProposalStatus.Control);
+        var trailing = await command.Db.Proposals.Where(p => p.WorkflowId == workflow.Id && p.Status != ProposalStatus.Control)
+            .GroupBy(p => p.RunDate).OrderByDescending(g => g.Key).Take(5).Select(g => g.Count()).ToListAsync(ct);
+        var breaker = new CircuitBreaker(workflow.Caps.BreakerMaxShareOfSegment, workflow.Caps.BreakerMaxMultipleOfAverage).Evaluate(contacted, targetCount, trailing);
+        if (breaker.Passed)
+        {
+            return null;
+        }
+        foreach (var proposal in proposals.Where(p => p.Status != ProposalStatus.Control))
+        {
+            proposal.Discard(breaker);
+        }
+        var tracked = await command.Db.Workflows.AsTracking().SingleAsync(w => w.Id == workflow.Id, ct);
+        tracked.Pause(breaker.Reason, command.Now);
+        command.Db.Alerts.Add(new Alert { CreatedAt = command.Now, WorkflowId = workflow.Id, Title = $"{workflow.Name} paused by its circuit breaker", Message = breaker.Reason });
+        await command.AuditAsync(AuditActions.WorkflowPaused, "Workflow", workflow.Id.ToString(CultureInfo.InvariantCulture), null,
+            new { workflow.Name, Reason = breaker.Reason, RunDate = runDate, Proposals = contacted });
+        return breaker.Reason;
+    }
+
+    /// <summary>One alert per workflow while its reward stays retired, not one per run.</summary>
+    private async Task RaiseRetiredRewardAlertAsync(Workflow workflow, Reward reward, AuditActor actor, CancellationToken ct)
+    {
+        var title = $"{workflow.Name} offers a retired reward";
+        await commands.RunAsync(actor, policy: null, async command =>
+        {
+            if (await command.Db.Alerts.AnyAsync(a => a.WorkflowId == workflow.Id && a.Title == title && a.AcknowledgedAt == null, ct))
+            {
+                return "Already raised.";
+            }
+            command.Db.Alerts.Add(new Alert
+            {
+                CreatedAt = command.Now, WorkflowId = workflow.Id, Title = title,
+                Message = $"{reward.Name} is no longer active, so {workflow.Name} proposes nothing. Choose an active reward for the workflow, or reactivate the reward.",
+            });
+            await command.AuditAsync(AuditActions.AlertRaised, "Workflow", workflow.Id.ToString(CultureInfo.InvariantCulture), null, new { Title = title, Reward = reward.Name });
+            return "Raised.";
+        }, ct: ct);
+    }
+
+    /// <summary>Clients this workflow must leave alone now: a proposal still open, or one decided (or held out) within the cool-down.</summary>
+    private static async Task<HashSet<int>> ExcludedClientsAsync(ApplicationDbContext db, Workflow workflow, DateTime now, CancellationToken ct)
+    {
+        var since = now.AddDays(-workflow.Caps.CooldownDays);
+        var forgotten = Forgotten.ToList();
+        var ids = await db.Proposals.Where(p => p.WorkflowId == workflow.Id && !forgotten.Contains(p.Status)
+                && (p.Status == ProposalStatus.PendingReview || p.Status == ProposalStatus.Blocked || (p.DecidedAt ?? p.CreatedAt) > since))
+            .Select(p => p.ClientId).Distinct().ToListAsync(ct);
+        return ids.ToHashSet();
+    }
+
+    private static async Task<Dictionary<int, ClientFacts>> ClientFactsAsync(ApplicationDbContext db, List<int> clientIds, CancellationToken ct) =>
+        await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
+            .Select(c => new ClientFacts(c.Id, c.TierId, c.SmsConsent)).ToDictionaryAsync(c => c.Id, ct);
+
+    private sealed record ClientFacts(int Id, int? TierId, Consent SmsConsent);
+
+    private static bool IsDemotion(ClientScore score, int? currentTierId, Dictionary<int, TierDefinition> tiers) =>
+        currentTierId is { } current && score.EligibleTierId is { } target && tiers[target].Rank < tiers[current].Rank;
+
+    private Proposal Build(
+        RunFacts facts, Workflow workflow, Reward? reward, ClientScore score, int? currentTierId, PlannedProposal plan, ILookup<int, int> segmentsOf,
+        DateOnly runDate, DateTime now)
+    {
+        var location = facts.Locations[score.HomeLocationId];
+        var segments = segmentsOf[score.ClientId].Select(id => facts.SegmentNames[id]).ToList();
+        var evidence = JsonSerializer.Serialize(new
+        {
+            facts.AsOf, facts.ModelVersion, workflowVersion = workflow.Version, assignment = plan.Assignment.ToString(), segments,
+            score.ProbabilityAlive, score.ExpectedVisits90Days, score.PredictedValueMinor, score.DaysSinceLastVisit, score.Visits12Months,
+            score.Spend12MonthsMinor, score.RfmSegment, score.MeanIntervalDays, score.LapseAfter, score.FavouriteCategory, score.PointsBalance,
+            score.PointsExpiring30Days, score.EligibleTierId, currentTierId,
+        }, Json);
+        var proposal = new Proposal(workflow.Id, workflow.Version, workflow.Kind, score.ClientId, score.HomeLocationId, runDate, plan.Status,
+            reward?.Id, reward?.EstimatedCostMinor ?? 0, location.Currency, plan.PlannedSendAtUtc,
+            Rationale(workflow, score, reward, segments, facts.Tiers, plan.Target.IsDemotion), evidence, [], plan.RequiresReview, now);
+        facts.Remember(proposal, score);
+        return proposal;
     }
 
     /// <summary>A workflow with a schedule proposes only on days its cron expression fires (in UTC); without one, every day.</summary>
@@ -254,15 +299,8 @@ public sealed class ProposalService(
         return (targets, segmentsOf);
     }
 
-    /// <summary>Win-backs go out when the client's own rhythm says they are overdue, not on a fixed calendar; then inside quiet hours.</summary>
-    private static DateTime PlannedSend(Workflow workflow, ClientScore score, DateTime now, string timeZoneId, QuietHours quietHours)
-    {
-        var at = workflow.Kind == WorkflowKind.WinBack && score.LapseAfter is { } lapse && lapse > now ? lapse : now;
-        return quietHours.NextAllowed(at, timeZoneId);
-    }
-
     private static string Rationale(Workflow workflow, ClientScore score, Reward? reward, List<string> segments,
-        Dictionary<int, Domain.Loyalty.TierDefinition> tiers, bool demotion)
+        Dictionary<int, TierDefinition> tiers, bool demotion)
     {
         if (workflow.Kind == WorkflowKind.TierChange && score.EligibleTierId is { } target)
         {
@@ -271,5 +309,49 @@ public sealed class ProposalService(
         var offer = reward is null ? "" : $" Offer: {reward.Describe()}.";
         return $"{workflow.Name}: in {string.Join(", ", segments)}; last visit {score.DaysSinceLastVisit} days ago, " +
                $"{score.ProbabilityAlive * 100:0}% likely still active.{offer}";
+    }
+
+    private static WorkflowRunSummary Skipped(Workflow workflow, string reason) =>
+        new(workflow.Id, workflow.Name, 0, 0, 0, 0, 0, 0, true, null, 0, reason);
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The facts every workflow of a run reads, loaded once before any workflow is planned.</summary>
+    private sealed class RunFacts
+    {
+        private readonly Dictionary<Proposal, ClientScore> _scores = new(ReferenceEqualityComparer.Instance);
+
+        public required DateOnly AsOf { get; init; }
+        public required string ModelVersion { get; init; }
+        public required List<Workflow> Workflows { get; init; }
+        public required Dictionary<int, Reward> Rewards { get; init; }
+        public required Dictionary<int, Domain.Locations.Location> Locations { get; init; }
+        public required Dictionary<int, TierDefinition> Tiers { get; init; }
+        public required Dictionary<int, string> StaffNames { get; init; }
+        public required Dictionary<int, string> SegmentNames { get; init; }
+        public required Dictionary<int, LocationBudget> LocationBudgets { get; init; }
+
+        public void Remember(Proposal proposal, ClientScore score) => _scores[proposal] = score;
+
+        public ClientScore ScoreOf(Proposal proposal) => _scores[proposal];
+
+        public static async Task<RunFacts> ReadAsync(IDbContextFactory<ApplicationDbContext> dbFactory, CancellationToken ct)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var asOf = await db.ClientScores.MaxAsync(s => (DateOnly?)s.AsOf, ct)
+                ?? throw new InvalidOperationException("No client has been scored yet; run the segmentation first.");
+            return new RunFacts
+            {
+                AsOf = asOf,
+                ModelVersion = await db.ModelFits.Where(f => f.AsOf == asOf).Select(f => f.Version).SingleAsync(ct),
+                Workflows = await db.Workflows.AsNoTracking().Where(w => w.Phase != WorkflowPhase.Off && !w.IsPaused).OrderBy(w => w.Id).ToListAsync(ct),
+                Rewards = await db.Rewards.AsNoTracking().ToDictionaryAsync(r => r.Id, ct),
+                Locations = await db.Locations.AsNoTracking().ToDictionaryAsync(l => l.Id, ct),
+                Tiers = await db.Tiers.AsNoTracking().ToDictionaryAsync(t => t.Id, ct),
+                StaffNames = await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.FirstName, ct),
+                SegmentNames = await db.Segments.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct),
+                LocationBudgets = await db.LocationBudgets.AsNoTracking().ToDictionaryAsync(b => b.LocationId, ct),
+            };
+        }
     }
 }

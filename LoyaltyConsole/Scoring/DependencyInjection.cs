@@ -13,6 +13,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         builder.Services.AddSingleton<SegmentationService>();
         builder.Services.AddSingleton<ScoringQuery>();
+        builder.Services.AddSingleton<SegmentCatalog>();
         return builder;
     }
 }

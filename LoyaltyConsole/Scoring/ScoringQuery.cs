@@ -25,8 +25,8 @@ public sealed record ClientScoreView(
 
 public sealed record SegmentForm(string Name, string Description, bool IsActive, SegmentRule Rule);
 
-/// <summary>Read side of scoring for pages, filtered by the caller's <see cref="AccessScope"/>; plus segment edits.</summary>
-public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog audit, TimeProvider clock)
+/// <summary>Read side of scoring for pages, filtered by the caller's <see cref="AccessScope"/>.</summary>
+public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<SegmentOverview>> SegmentsAsync(AccessScope scope, CancellationToken ct = default)
     {
@@ -126,31 +126,6 @@ public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFacto
             transactions.Add(new Transaction(v.ClientId.ToString(System.Globalization.CultureInfo.InvariantCulture), DateOnly.FromDateTime(v.OccurredAt), v.TotalMinor / 100.0));
         }
         return Backtest.Run(transactions, holdoutEnd.AddDays(-holdoutDays), holdoutEnd);
-    }
-
-    public async Task<IReadOnlyList<string>> UpdateSegmentAsync(int segmentId, SegmentForm form, AuditActor actor, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var segment = await db.Segments.AsTracking().SingleOrDefaultAsync(s => s.Id == segmentId, ct);
-        if (segment is null)
-        {
-            return ["That segment no longer exists."];
-        }
-        var before = new { segment.Name, segment.Description, segment.IsActive, segment.Rule };
-        try
-        {
-            segment.Change(form.Name, form.Description, form.Rule, form.IsActive, clock.GetUtcNow().UtcDateTime, actor.Name);
-        }
-        catch (DomainException ex)
-        {
-            return [ex.Message];
-        }
-        await audit.AppendAsync(db, actor, AuditActions.SegmentChanged, "Segment", segment.Key, before,
-            new { segment.Name, segment.Description, segment.IsActive, segment.Rule }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return [];
     }
 
     private static IQueryable<SegmentMembership> Scoped(ApplicationDbContext db, AccessScope scope) =>

@@ -13,7 +13,7 @@ public sealed class SpendCapsTests
 
         Assert.True(exactly.Passed);
         Assert.False(over.Passed);
-        Assert.Equal("Over budget: $975.01 committed + $25.00 proposed = $1,000.01 of the $1,000.00 budget for Win-back, November.", over.Reason);
+        Assert.Equal("Over budget by $0.01: $975.01 reserved + $25.00 proposed = $1,000.01 of the $1,000.00 budget for Win-back, November.", over.Reason);
         Assert.Equal(SpendCaps.BudgetCode, over.Code);
     }
 

@@ -71,6 +71,9 @@ internal sealed class ProposalConfiguration : IEntityTypeConfiguration<Proposal>
         builder.HasIndex(p => new { p.WorkflowId, p.ClientId, p.RunDate }).IsUnique();
         builder.HasIndex(p => new { p.Status, p.LocationId });
         builder.HasIndex(p => new { p.ClientId, p.Status });
+        // One open proposal per workflow and client: the run checks first, and the database refuses a second anyway.
+        builder.HasIndex(p => new { p.WorkflowId, p.ClientId }).IsUnique()
+            .HasFilter("\"Status\" IN ('PendingReview', 'Blocked')").HasDatabaseName("IX_Proposals_OneOpenPerWorkflowAndClient");
     }
 }
 
@@ -81,6 +84,7 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.Property(a => a.Title).HasMaxLength(200);
         builder.Property(a => a.Message).HasMaxLength(1000);
         builder.Property(a => a.AcknowledgedBy).HasMaxLength(256);
+        builder.Property(a => a.AcknowledgementNote).HasMaxLength(Alert.NoteMaxLength);
         builder.HasIndex(a => a.AcknowledgedAt);
     }
 }

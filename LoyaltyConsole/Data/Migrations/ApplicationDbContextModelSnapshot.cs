@@ -717,6 +717,11 @@ namespace LoyaltyConsole.Data.Migrations
 
                     b.HasIndex("Status", "LocationId");
 
+                    b.HasIndex("WorkflowId", "ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Proposals_OneOpenPerWorkflowAndClient")
+                        .HasFilter("\"Status\" IN ('PendingReview', 'Blocked')");
+
                     b.HasIndex("WorkflowId", "ClientId", "RunDate")
                         .IsUnique();
 
@@ -855,6 +860,9 @@ namespace LoyaltyConsole.Data.Migrations
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("BudgetPeriodDays")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("CooldownDays")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<long?>("CostPerClientMinor")
@@ -1027,6 +1035,10 @@ namespace LoyaltyConsole.Data.Migrations
 
                     b.Property<string>("AcknowledgedBy")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgementNote")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")

@@ -19,19 +19,20 @@ public sealed class NewUserForm
     public HashSet<int> LocationIds { get; set; } = [];
 }
 
-/// <summary>The outcome of a user command: either done, or refused with a message for the Admin.</summary>
+/// <summary>The outcome of a user command: done or refused, and the invite link when one was made.</summary>
 public sealed record UserCommandResult(bool Succeeded, string Message, string? InviteLink = null)
 {
-    public static UserCommandResult Ok(string message, string? inviteLink = null) => new(true, message, inviteLink);
+    public static UserCommandResult From(CommandResult result, string? inviteLink = null) => new(result.Succeeded, result.Message, result.Succeeded ? inviteLink : null);
 
     public static UserCommandResult Refused(string message) => new(false, message);
 }
 
 /// <summary>
-/// Admin operations on users. Each runs in its own scope and transaction, and writes its audit entry in that same
-/// transaction: the change and its record commit together or not at all.
+/// Admin operations on users, each a command: the acting Admin's current roles and lockout are re-read first (a locked
+/// Admin with the page still open can do nothing), and the change and its audit entry commit together. At least one
+/// active Admin always remains, and no Admin changes their own roles or locks themselves.
 /// </summary>
-public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock)
+public sealed class UserAdministration(IServiceScopeFactory scopes, CommandRunner commands, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
     {
@@ -63,44 +64,36 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         {
             return UserCommandResult.Refused(problem);
         }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        if (await users.FindByEmailAsync(form.Email.Trim()) is not null)
+        string? link = null;
+        var result = await commands.RunAsync(actor, Policies.ManageUsers, async command =>
         {
-            return UserCommandResult.Refused($"A user with email {form.Email.Trim()} already exists.");
-        }
-        var locationProblem = await UnknownLocationsAsync(scope.ServiceProvider.GetRequiredService<ApplicationDbContext>(), form.LocationIds, ct);
-        if (locationProblem is not null)
-        {
-            return UserCommandResult.Refused(locationProblem);
-        }
-        var seeder = scope.ServiceProvider.GetRequiredService<IdentitySeeder>();
-        ApplicationUser user;
-        try
-        {
-            user = await seeder.CreateUserAsync(form.Email.Trim(), form.DisplayName.Trim(), null, form.Roles, form.LocationIds, actor, ct);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return UserCommandResult.Refused(ex.Message);
-        }
-        var link = await InviteLinkAsync(users, user, baseUri);
-        return UserCommandResult.Ok($"{user.Email} created. Send them the invite link so they can choose a password.", link);
+            var users = command.Services.GetRequiredService<UserManager<ApplicationUser>>();
+            if (await users.FindByEmailAsync(form.Email.Trim()) is not null)
+            {
+                throw CommandContext.Refuse($"A user with email {form.Email.Trim()} already exists.");
+            }
+            await EnsureLocationsExistAsync(command.Db, form.LocationIds, ct);
+            var user = await IdentitySeeder.CreateUserAsync(command, form.Email.Trim(), form.DisplayName.Trim(), null, form.Roles, form.LocationIds);
+            link = await InviteLinkAsync(users, user, baseUri);
+            return $"{user.Email} created. Send them the invite link so they can choose a password.";
+        }, ct: ct);
+        return UserCommandResult.From(result, link);
     }
 
     public async Task<UserCommandResult> IssueInviteAsync(string userId, AuditActor actor, string baseUri, CancellationToken ct = default)
     {
-        return await InTransactionAsync(userId, async (users, db, user) =>
+        string? link = null;
+        var result = await OnUserAsync(userId, actor, async (command, users, user) =>
         {
             if (user.PasswordHash is not null)
             {
-                return UserCommandResult.Refused($"{user.Email} already has a password; they can use “Forgot your password?”.");
+                throw CommandContext.Refuse($"{user.Email} already has a password; they can use “Forgot your password?”.");
             }
-            var link = await InviteLinkAsync(users, user, baseUri);
-            await audit.AppendAsync(db, actor, AuditActions.UserInvited, "User", user.Id, null, new { user.Email }, ct);
-            return UserCommandResult.Ok($"New invite link for {user.Email}.", link);
+            link = await InviteLinkAsync(users, user, baseUri);
+            await command.AuditAsync(AuditActions.UserInvited, "User", user.Id, null, new { user.Email });
+            return $"New invite link for {user.Email}.";
         }, ct);
+        return UserCommandResult.From(result, link);
     }
 
     public async Task<UserCommandResult> UpdateAccessAsync(string userId, IReadOnlyCollection<string> roles, IReadOnlyCollection<int> locationIds, AuditActor actor, CancellationToken ct = default)
@@ -110,27 +103,27 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         {
             return UserCommandResult.Refused(problem);
         }
-        return await InTransactionAsync(userId, async (users, db, user) =>
+        var result = await OnUserAsync(userId, actor, async (command, users, user) =>
         {
+            var db = command.Db;
             var currentRoles = (await users.GetRolesAsync(user)).Order().ToList();
             var wantedRoles = roles.Order().ToList();
-            if (user.Id == actor.Id && currentRoles.Contains(Roles.Admin) && !wantedRoles.Contains(Roles.Admin))
+            if (user.Id == actor.Id && !currentRoles.SequenceEqual(wantedRoles))
             {
-                return UserCommandResult.Refused("You cannot remove your own Admin role; ask another Admin.");
+                throw CommandContext.Refuse("You cannot change your own roles; ask another Admin.");
             }
-            var unknown = await UnknownLocationsAsync(db, locationIds, ct);
-            if (unknown is not null)
+            if (currentRoles.Contains(Roles.Admin) && !wantedRoles.Contains(Roles.Admin))
             {
-                return UserCommandResult.Refused(unknown);
+                await EnsureAnotherActiveAdminAsync(db, user, "remove the Admin role from", ct);
             }
+            await EnsureLocationsExistAsync(db, locationIds, ct);
 
             var changed = false;
             if (!currentRoles.SequenceEqual(wantedRoles))
             {
                 Check(await users.RemoveFromRolesAsync(user, currentRoles.Except(wantedRoles)));
                 Check(await users.AddToRolesAsync(user, wantedRoles.Except(currentRoles)));
-                await audit.AppendAsync(db, actor, AuditActions.UserRolesChanged, "User", user.Id,
-                    new { user.Email, Roles = currentRoles }, new { user.Email, Roles = wantedRoles }, ct);
+                await command.AuditAsync(AuditActions.UserRolesChanged, "User", user.Id, new { user.Email, Roles = currentRoles }, new { user.Email, Roles = wantedRoles });
                 changed = true;
             }
 
@@ -141,18 +134,18 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
             {
                 db.UserLocations.RemoveRange(currentLocations.Where(l => !wantedIds.Contains(l.LocationId)));
                 db.UserLocations.AddRange(wantedIds.Except(currentIds).Select(id => new UserLocation(user.Id, id)));
-                await audit.AppendAsync(db, actor, AuditActions.UserLocationsChanged, "User", user.Id,
-                    new { user.Email, Locations = currentIds }, new { user.Email, Locations = wantedIds }, ct);
+                await command.AuditAsync(AuditActions.UserLocationsChanged, "User", user.Id, new { user.Email, Locations = currentIds }, new { user.Email, Locations = wantedIds });
                 changed = true;
             }
             if (!changed)
             {
-                return UserCommandResult.Ok("Nothing changed.");
+                return "Nothing changed.";
             }
-            // A new security stamp signs the user's open sessions out, so removed access ends now, not at cookie expiry.
+            // A new security stamp signs the user's open sessions out at their next revalidation; their commands already see the change.
             Check(await users.UpdateSecurityStampAsync(user));
-            return UserCommandResult.Ok($"Access of {user.Email} updated.");
+            return $"Access of {user.Email} updated.";
         }, ct);
+        return UserCommandResult.From(result);
     }
 
     public async Task<UserCommandResult> SetLockedAsync(string userId, bool locked, AuditActor actor, CancellationToken ct = default)
@@ -161,11 +154,15 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         {
             return UserCommandResult.Refused("You cannot lock your own account.");
         }
-        return await InTransactionAsync(userId, async (users, db, user) =>
+        var result = await OnUserAsync(userId, actor, async (command, users, user) =>
         {
             var before = new { user.Email, user.LockoutEnd };
             if (locked)
             {
+                if (await users.IsInRoleAsync(user, Roles.Admin))
+                {
+                    await EnsureAnotherActiveAdminAsync(command.Db, user, "lock", ct);
+                }
                 Check(await users.SetLockoutEnabledAsync(user, true));
                 Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
                 Check(await users.UpdateSecurityStampAsync(user));
@@ -175,41 +172,35 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
                 Check(await users.SetLockoutEndDateAsync(user, null));
                 Check(await users.ResetAccessFailedCountAsync(user));
             }
-            await audit.AppendAsync(db, actor, locked ? AuditActions.UserLocked : AuditActions.UserUnlocked, "User", user.Id,
-                before, new { user.Email, user.LockoutEnd }, ct);
-            return UserCommandResult.Ok(locked ? $"{user.Email} is locked and signed out." : $"{user.Email} is unlocked.");
+            await command.AuditAsync(locked ? AuditActions.UserLocked : AuditActions.UserUnlocked, "User", user.Id, before, new { user.Email, user.LockoutEnd });
+            return locked ? $"{user.Email} is locked and signed out." : $"{user.Email} is unlocked.";
         }, ct);
+        return UserCommandResult.From(result);
     }
 
-    private async Task<UserCommandResult> InTransactionAsync(
-        string userId, Func<UserManager<ApplicationUser>, ApplicationDbContext, ApplicationUser, Task<UserCommandResult>> work, CancellationToken ct)
+    /// <summary>Refuses a change that would leave no Admin who can sign in.</summary>
+    private async Task EnsureAnotherActiveAdminAsync(ApplicationDbContext db, ApplicationUser target, string verb, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        var adminRoleId = await db.Roles.Where(r => r.Name == Roles.Admin).Select(r => r.Id).SingleAsync(ct);
+        var otherAdmins = await (from ur in db.UserRoles
+                                 join u in db.Users on ur.UserId equals u.Id
+                                 where ur.RoleId == adminRoleId && u.Id != target.Id
+                                 select u.LockoutEnd).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        if (!otherAdmins.Any(end => end is null || end <= now))
         {
-            return UserCommandResult.Refused("That user no longer exists.");
+            throw CommandContext.Refuse($"Cannot {verb} {target.Email}: they are the last active Admin. Make someone else an Admin first.");
         }
-        UserCommandResult result;
-        try
-        {
-            result = await work(users, db, user);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return UserCommandResult.Refused(ex.Message);
-        }
-        if (!result.Succeeded)
-        {
-            return result;
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return result;
     }
+
+    private Task<CommandResult> OnUserAsync(
+        string userId, AuditActor actor, Func<CommandContext, UserManager<ApplicationUser>, ApplicationUser, Task<string>> work, CancellationToken ct) =>
+        commands.RunAsync(actor, Policies.ManageUsers, async command =>
+        {
+            var users = command.Services.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = await users.FindByIdAsync(userId) ?? throw CommandContext.Refuse("That user no longer exists.");
+            return await work(command, users, user);
+        }, ct: ct);
 
     private static string? Validate(IReadOnlyCollection<string> roles, IReadOnlyCollection<int> locationIds)
     {
@@ -229,11 +220,13 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
         return null;
     }
 
-    private static async Task<string?> UnknownLocationsAsync(ApplicationDbContext db, IReadOnlyCollection<int> ids, CancellationToken ct)
+    private static async Task EnsureLocationsExistAsync(ApplicationDbContext db, IReadOnlyCollection<int> ids, CancellationToken ct)
     {
         var list = ids.ToList();
-        var known = await db.Locations.CountAsync(l => list.Contains(l.Id), ct);
-        return known == list.Count ? null : "One of the chosen locations no longer exists.";
+        if (await db.Locations.CountAsync(l => list.Contains(l.Id), ct) != list.Count)
+        {
+            throw CommandContext.Refuse("One of the chosen locations no longer exists.");
+        }
     }
 
     private static async Task<string> InviteLinkAsync(UserManager<ApplicationUser> users, ApplicationUser user, string baseUri)
@@ -247,7 +240,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditLog aud
     {
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+            throw CommandContext.Refuse(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
     }
 }

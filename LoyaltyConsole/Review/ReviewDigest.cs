@@ -1,4 +1,5 @@
 using LoyaltyConsole.Data;
+using LoyaltyConsole.Features.Review;
 using LoyaltyConsole.Identity;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace LoyaltyConsole.Features.Review;
+namespace LoyaltyConsole.Review;
 
 public sealed class DigestOptions
 {
@@ -44,7 +45,8 @@ public sealed class ReviewDigest(
         var principals = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var reviewers = new List<ApplicationUser>();
-        foreach (var role in new[] { Roles.Manager, Roles.MarketingLead, Roles.Owner })
+        // Only those who decide get the digest; Owners read the queues but act on nothing in them.
+        foreach (var role in new[] { Roles.Manager, Roles.MarketingLead })
         {
             reviewers.AddRange(await users.GetUsersInRoleAsync(role));
         }
