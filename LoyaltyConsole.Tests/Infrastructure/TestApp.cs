@@ -20,9 +20,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly bool _seedDemo;
     private readonly bool _kestrel;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly string _environment;
 
-    public TestApp(int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="environment">Development, as the README runs it: the demo (and its users) is refused anywhere else.</param>
+    public TestApp(int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true, IReadOnlyDictionary<string, string>? settings = null,
+        string environment = "Development")
     {
+        _environment = environment;
         _clients = clients;
         _seed = seed;
         _seedDemo = seedDemo;
@@ -39,9 +43,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        // The browser tests run the app the way the README does (Development: static web assets served from the
-        // build, demo users); the in-process tests use a neutral environment.
-        builder.UseEnvironment(_kestrel ? "Development" : "Testing");
+        // Every host runs the app the way the README does: Development, with static web assets served from the build
+        // and the demo users (which start-up refuses outside Development).
+        builder.UseEnvironment(_environment);
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:SeedOnEmptyDatabase", _seedDemo ? "true" : "false");
