@@ -71,6 +71,7 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.Owner, Roles.MarketingLead], Policies.RolesByPolicy[Policies.ViewModels]);
         Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageProgram]);
         Assert.Equal([Roles.MarketingLead, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAlerts]);
+        Assert.Equal([Roles.Manager, Roles.MarketingLead], Policies.RolesByPolicy[Policies.DecideProposals]);
     }
 
     [Fact]
@@ -87,6 +88,10 @@ public sealed class PageAuthorizationTests
             Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{path} answered {response.StatusCode}");
             Assert.StartsWith("/Account/Login", response.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
         }
+
+        // The circuit's hub too: the public pages render statically for an anonymous visitor and never need it.
+        var hub = await http.PostAsync("/_blazor/negotiate?negotiateVersion=1", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, hub.StatusCode);
 
         var login = await http.GetAsync("/Account/Login", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);

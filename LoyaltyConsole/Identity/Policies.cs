@@ -17,6 +17,9 @@ public static class Policies
     public const string ManageProgram = nameof(ManageProgram);
     public const string ViewAlerts = nameof(ViewAlerts);
 
+    /// <summary>Approve, edit, reject and undo proposals; the Owner reads the queues (ViewClients) but does not decide.</summary>
+    public const string DecideProposals = nameof(DecideProposals);
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
         [SignedIn] = [.. Roles.All],
@@ -28,6 +31,7 @@ public static class Policies
         [ViewModels] = [Roles.Owner, Roles.MarketingLead],
         [ManageProgram] = [Roles.MarketingLead],
         [ViewAlerts] = [Roles.MarketingLead, Roles.Admin],
+        [DecideProposals] = [Roles.Manager, Roles.MarketingLead],
     };
 
     public static void Configure(AuthorizationOptions options)
