@@ -32,7 +32,9 @@ internal static class ConsoleUi
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // The fallback policy requires a signed-in user for every endpoint without its own rule; stylesheets and scripts
+        // hold nothing private, and the login, password and error pages need them before anyone has signed in.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

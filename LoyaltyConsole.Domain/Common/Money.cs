@@ -10,6 +10,13 @@ public readonly record struct Money(long Minor, string Currency)
     /// <summary>The largest amount any setting or cap may hold (one billion in major units): sums of many stay far from overflow.</summary>
     public const long MaxMinor = 100_000_000_000;
 
+    /// <summary>
+    /// Minor units of a typed amount, saturating instead of overflowing: an absurd figure becomes one the caps'
+    /// validation refuses with a clear message, never an exception.
+    /// </summary>
+    public static long ToMinorSaturating(decimal major) =>
+        major > MaxMinor / 100m ? long.MaxValue : major < -MaxMinor / 100m ? long.MinValue : (long)Math.Round(major * 100m, MidpointRounding.AwayFromZero);
+
     /// <summary>Converts an amount a person typed, refusing what no business would mean (negative, over a billion, sub-cent).</summary>
     public static long ParseMajor(decimal major, string what)
     {

@@ -80,4 +80,52 @@ public sealed class ProgramEditorTests : ConsoleTestContext
         await using var db = await App.CreateDbContextAsync();
         Assert.Contains(40, await db.Workflows.Select(w => w.PilotPercent).ToListAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Program_page_refuses_an_absurd_budget_and_cool_down_with_the_reasons_instead_of_failing()
+    {
+        await SignInAsync(TestUsers.Marketing);
+        var cut = Render<ProgramPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#workflows-table tbody tr")), TimeSpan.FromSeconds(10));
+
+        cut.FindAll("#workflows-table tbody tr")[0].Click();
+        cut.Find("#workflow-per-client").Change("100000000000000000000");
+        cut.Find("#workflow-cooldown").Change("400");
+        cut.Find("#save-workflow").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            var errors = cut.FindAll(".workflow-error").Select(e => e.TextContent.Trim()).ToList();
+            Assert.Contains("Caps cannot exceed $1,000,000,000.00.", errors);
+            Assert.Contains("The cool-down must be between 0 and 365 days.", errors);
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_marketing_lead_acknowledges_an_alert_with_a_note_on_the_home_page()
+    {
+        var catalog = App.Get<ProgramCatalog>();
+        foreach (var existing in await catalog.OpenAlertsAsync(TestContext.Current.CancellationToken))
+        {
+            await catalog.AcknowledgeAlertAsync(existing.Id, null, LoyaltyConsole.Auditing.AuditActor.System, TestContext.Current.CancellationToken);
+        }
+        await using (var db = await App.CreateDbContextAsync())
+        {
+            db.Alerts.Add(new Alert { CreatedAt = DateTime.UtcNow, Title = "Win-back paused by its circuit breaker", Message = "Too many proposals." });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        await SignInAsync(TestUsers.Marketing);
+        var cut = Render<LoyaltyConsole.Features.Home.HomePage>();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".program-alert")), TimeSpan.FromSeconds(10));
+
+        cut.Find(".alert-note input").Change("Checked the segment; resumed.");
+        cut.Find(".acknowledge-alert").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".program-alert")), TimeSpan.FromSeconds(5));
+        await using var check = await App.CreateDbContextAsync();
+        var alert = await check.Alerts.SingleAsync(a => a.Title == "Win-back paused by its circuit breaker", TestContext.Current.CancellationToken);
+        Assert.Equal("Checked the segment; resumed.", alert.AcknowledgementNote);
+        Assert.Equal(TestUsers.Marketing.Email, alert.AcknowledgedBy);
+        Assert.True(await check.AuditEntries.AnyAsync(e => e.Action == LoyaltyConsole.Auditing.AuditActions.AlertAcknowledged, TestContext.Current.CancellationToken));
+    }
 }

@@ -2,6 +2,7 @@ using Bunit;
 using LoyaltyConsole.Domain.Workflows;
 using LoyaltyConsole.Features.Review;
 using LoyaltyConsole.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using TestContext = Xunit.TestContext;
 
@@ -70,6 +71,114 @@ public sealed class ReviewPageTests : ConsoleTestContext
         await using var db = await App.CreateDbContextAsync();
         Assert.Equal(1, await db.Proposals.CountAsync(p => p.Status == ProposalStatus.Approved, TestContext.Current.CancellationToken));
     }
+
+    private static readonly string[] DecisionControls = ["#approve", "#edit-approve", "#reject", "#reject-reason", "#sms-edit", ".row-check", "#bulk-approve", "#bulk-reject", "#undo"];
+
+    [Fact]
+    public async Task The_owner_reads_the_queue_and_its_details_without_any_way_to_decide()
+    {
+        await SignInAsync(TestUsers.Owner);
+        var cut = Render<ReviewPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
+
+        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
+        Assert.NotEmpty(cut.FindAll("#sms-preview"));
+        Assert.NotEmpty(cut.FindAll("#evidence tr"));
+        Assert.NotEmpty(cut.FindAll("#read-only"));
+        Assert.All(DecisionControls, control => Assert.Empty(cut.FindAll(control)));
+
+        // The keys that decide do nothing for the Owner; the proposal stays selected and open.
+        cut.Find("#review-queue").KeyDown(new KeyboardEventArgs { Key = "a" });
+        cut.Find("#review-queue").KeyDown(new KeyboardEventArgs { Key = "r" });
+        Assert.NotEmpty(cut.FindAll("#review-detail"));
+        await using var db = await App.CreateDbContextAsync();
+        Assert.False(await db.Proposals.AnyAsync(p => p.DecidedBy != null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_manager_gets_the_decision_controls_and_evidence_in_words_without_links_to_pages_they_cannot_open()
+    {
+        await SignInAsync(TestUsers.ManagerSoho);
+        var cut = Render<ReviewPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
+
+        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
+        foreach (var control in new[] { "#approve", "#reject", "#reject-reason", "#sms-edit", ".row-check" })
+        {
+            Assert.NotEmpty(cut.FindAll(control));
+        }
+        Assert.Empty(cut.FindAll("#read-only"));
+        var evidence = cut.Find("#evidence").TextContent;
+        Assert.Contains("likely still active", evidence, StringComparison.Ordinal);
+        Assert.Contains("predicted 12-month value", evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("probabilityAlive", evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("predictedValueMinor", evidence, StringComparison.Ordinal);
+        // The program and the model are not the Manager's pages.
+        Assert.Empty(cut.FindAll("#evidence a"));
+    }
+
+    [Fact]
+    public async Task A_marketing_lead_reads_tier_names_and_follows_the_workflow_and_model_versions()
+    {
+        await SignInAsync(TestUsers.Marketing);
+        var cut = Render<ReviewPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
+        cut.Find("#tab-TierChanges").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
+
+        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
+        await using var db = await App.CreateDbContextAsync();
+        var tierNames = await db.Tiers.Select(t => t.Name).ToListAsync(TestContext.Current.CancellationToken);
+        var tierLine = cut.FindAll("#evidence tr").Single(r => r.QuerySelector("th")!.TextContent == "Tier").QuerySelector("td")!.TextContent;
+        Assert.Contains(tierNames, name => tierLine.Contains(name, StringComparison.Ordinal));
+        Assert.DoesNotMatch("[0-9]", tierLine);
+        Assert.Equal(["program", "model"], cut.FindAll("#evidence a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Fact]
+    public async Task The_selection_is_cleared_when_the_tab_a_filter_or_the_page_changes()
+    {
+        await SignInAsync(TestUsers.Marketing);
+        var counts = await App.Get<ReviewQueue>().CountsAsync(await App.ScopeAsync(TestUsers.Marketing), TestContext.Current.CancellationToken);
+        // A tab long enough for a second page, and another tab to switch to.
+        var tab = counts.Where(c => c.Value > 25).Select(c => (ReviewTab?)c.Key).FirstOrDefault();
+        Assert.True(tab is not null, "a review tab has a second page");
+        var other = tab == ReviewTab.TierChanges ? ReviewTab.Sms : ReviewTab.TierChanges;
+        var cut = Render<ReviewPage>();
+        var rows = "#review-grid tbody tr.clickable";
+        cut.Find($"#tab-{tab}").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(rows)), TimeSpan.FromSeconds(10));
+
+        void CheckTwoRows()
+        {
+            cut.WaitForAssertion(() => Assert.True(cut.FindAll(".row-check input").Count >= 2), TimeSpan.FromSeconds(10));
+            cut.FindAll(".row-check input")[0].Change(true);
+            cut.FindAll(".row-check input")[1].Change(true);
+            cut.WaitForAssertion(() => Assert.Contains("Approve 2 selected", cut.Find("#bulk-approve").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        }
+
+        CheckTwoRows();
+        cut.Find($"#tab-{other}").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#bulk-approve")), TimeSpan.FromSeconds(5));
+        cut.Find($"#tab-{tab}").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(rows)), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("#bulk-approve"));
+
+        CheckTwoRows();
+        cut.Find(".mud-switch input").Change(true);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#bulk-approve")), TimeSpan.FromSeconds(5));
+        cut.Find(".mud-switch input").Change(false);
+
+        CheckTwoRows();
+        cut.Find("button[aria-label='Next page']").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#bulk-approve")), TimeSpan.FromSeconds(5));
+        cut.Find("button[aria-label='Previous page']").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(rows)), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("#bulk-approve"));
+    }
 }
 
 public sealed class ReviewKeyboardTests : ConsoleTestContext
@@ -86,13 +195,13 @@ public sealed class ReviewKeyboardTests : ConsoleTestContext
         await SignInAsync(TestUsers.Marketing);
         var cut = Render<ReviewPage>();
         cut.WaitForAssertion(() => Assert.True(cut.FindAll("#review-grid tbody tr.clickable").Count >= 2), TimeSpan.FromSeconds(10));
-        var keys = cut.Find("#review-keys");
+        var keys = cut.Find("#review-queue");
 
-        keys.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "j" });
+        keys.KeyDown(new KeyboardEventArgs { Key = "j" });
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
         var first = cut.Find("#review-detail h6").TextContent;
-        keys.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "j" });
-        keys.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "k" });
+        keys.KeyDown(new KeyboardEventArgs { Key = "j" });
+        keys.KeyDown(new KeyboardEventArgs { Key = "k" });
         Assert.Equal(first, cut.Find("#review-detail h6").TextContent);
 
         // Move to a proposal without guardrail flags, then approve it with A.
@@ -100,12 +209,44 @@ public sealed class ReviewKeyboardTests : ConsoleTestContext
         var cleanIndex = rows.Select((r, i) => (r, i)).First(x => x.r.QuerySelectorAll(".mud-chip").Length == 0).i;
         for (var i = 0; i < cleanIndex; i++)
         {
-            cut.Find("#review-keys").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "j" });
+            cut.Find("#review-queue").KeyDown(new KeyboardEventArgs { Key = "j" });
         }
-        cut.Find("#review-keys").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "a" });
+        cut.Find("#review-queue").KeyDown(new KeyboardEventArgs { Key = "a" });
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#undo")), TimeSpan.FromSeconds(5));
         await using var db = await App.CreateDbContextAsync();
         Assert.Equal(1, await db.Proposals.CountAsync(p => p.Status == ProposalStatus.Approved, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Keys_typed_in_a_filter_or_the_message_do_not_act_on_the_queue()
+    {
+        // The marketing lead's queue spans every location, so it always holds more than one SMS proposal.
+        await SignInAsync(TestUsers.Marketing);
+        var cut = Render<ReviewPage>();
+        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#review-grid tbody tr.clickable").Count >= 2), TimeSpan.FromSeconds(10));
+        // A proposal without guardrail flags, so that A would approve it if the key reached the queue.
+        cut.FindAll("#review-grid tbody tr.clickable").First(r => r.QuerySelectorAll(".mud-chip").Length == 0).Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
+        var selected = cut.Find("#review-detail h6").TextContent;
+
+        foreach (var field in new[] { "#filter-age", "#sms-edit" })
+        {
+            foreach (var key in new[] { "j", "a", "r" })
+            {
+                cut.Find(field).KeyDown(new KeyboardEventArgs { Key = key });
+            }
+        }
+
+        Assert.Equal(selected, cut.Find("#review-detail h6").TextContent);
+        Assert.Empty(cut.FindAll("#undo"));
+        await using (var db = await App.CreateDbContextAsync())
+        {
+            Assert.False(await db.Proposals.AnyAsync(p => p.DecidedBy != null, TestContext.Current.CancellationToken));
+        }
+
+        // The same key with the queue focused does act.
+        cut.Find("#review-queue").KeyDown(new KeyboardEventArgs { Key = "a" });
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#undo")), TimeSpan.FromSeconds(5));
     }
 }

@@ -6,13 +6,13 @@ using Microsoft.Playwright;
 namespace LoyaltyConsole.Tests.EndToEnd;
 
 /// <summary>
-/// A manager edits an SMS draft and approves it; the manager of another location never sees it; the owner finds the
-/// decision in the audit log.
+/// A manager reads the evidence, edits an SMS draft and approves it; the manager of another location never sees it; the
+/// owner reads the queue without a way to decide and finds the decision in the audit log.
 /// </summary>
 public sealed class ReviewJourneyTests
 {
     [Fact]
-    public async Task Manager_edits_and_approves_an_SMS_and_the_owner_finds_it_in_the_audit_log()
+    public async Task Manager_edits_and_approves_an_SMS_and_the_owner_reads_the_queue_and_finds_the_decision_in_the_audit_log()
     {
         await using var session = await BrowserSession.StartAsync(clients: 300);
         var page = session.Page;
@@ -41,9 +41,13 @@ public sealed class ReviewJourneyTests
         }
         await rows.Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex($"^\\s*{firstName}(?![a-z])") }).First.ClickAsync();
         await Assertions.Expect(page.Locator("#review-detail")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#evidence")).ToContainTextAsync("likely still active");
+        await Assertions.Expect(page.Locator("#evidence")).ToContainTextAsync("predicted 12-month value");
+        await session.ScreenshotAsync("manager-review-evidence.png");
         var original = await page.Locator("#sms-edit").InputValueAsync();
         await page.Locator("#sms-edit").FillAsync(original.Replace("Reply STOP to opt out.", "See you soon! Reply STOP to opt out.", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("#sms-counter")).ToContainTextAsync("segment");
+        await Assertions.Expect(page.Locator("#edit-approve")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#sms-preview")).ToContainTextAsync("See you soon!");
         await session.ScreenshotAsync("manager-review.png");
         await page.Locator("#edit-approve").ClickAsync();
         await Assertions.Expect(page.Locator("#undo")).ToBeVisibleAsync();
@@ -68,6 +72,14 @@ public sealed class ReviewJourneyTests
         await page.Locator("#user-menu-button").ClickAsync();
         await page.Locator("#logout").ClickAsync();
         await session.LogInAsync(TestUsers.Owner.Email);
+        await session.GotoAsync("/review");
+        await session.WaitForCircuitAsync();
+        await page.Locator("#review-grid tbody tr.clickable").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#review-detail")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#read-only")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#approve, #reject, #sms-edit, .row-check")).ToHaveCountAsync(0);
+        await session.ScreenshotAsync("owner-review.png");
+
         await session.GotoAsync("/audit");
         await session.WaitForCircuitAsync();
         await page.Locator("#filter-actor").FillAsync(TestUsers.ManagerSoho.Email);

@@ -22,13 +22,16 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly bool _kestrel;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly string _environment;
 
     /// <param name="services">Replaces app services for this test, e.g. a drafter that takes its time.</param>
+    /// <param name="environment">Development, as the README runs it: the demo (and its users) is refused anywhere else.</param>
     public TestApp(
         int clients = 120, int seed = 7, bool kestrel = false, bool seedDemo = true, IReadOnlyDictionary<string, string>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, string environment = "Development")
     {
         _services = services;
+        _environment = environment;
         _clients = clients;
         _seed = seed;
         _seedDemo = seedDemo;
@@ -45,9 +48,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        // The browser tests run the app the way the README does (Development: static web assets served from the
-        // build, demo users); the in-process tests use a neutral environment.
-        builder.UseEnvironment(_kestrel ? "Development" : "Testing");
+        // Every host runs the app the way the README does: Development, with static web assets served from the build
+        // and the demo users (which start-up refuses outside Development).
+        builder.UseEnvironment(_environment);
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:SeedOnEmptyDatabase", _seedDemo ? "true" : "false");

@@ -25,8 +25,6 @@ public sealed class PageAuthorizationTests
         ["/admin/users"] = Policies.ManageUsers,
         ["/admin/jobs"] = Policies.ManageJobs,
         ["/forbidden"] = Policies.SignedIn,
-        ["/not-found"] = Policies.SignedIn,
-        ["/error"] = Policies.SignedIn,
         ["/Account/Manage"] = Policies.SignedIn,
         ["/Account/Manage/ChangePassword"] = Policies.SignedIn,
     };
@@ -36,8 +34,11 @@ public sealed class PageAuthorizationTests
             .Where(t => typeof(IComponent).IsAssignableFrom(t))
             .SelectMany(t => t.GetCustomAttributes<RouteAttribute>().Select(r => (r.Template, t)));
 
+    /// <summary>Pages an anonymous visitor may see besides the account pages: they say only that something failed or is missing.</summary>
+    private static readonly string[] PublicPages = ["/error", "/not-found"];
+
     [Fact]
-    public void Every_page_requires_its_intended_policy_and_only_account_pages_are_public()
+    public void Every_page_requires_its_intended_policy_and_only_account_error_and_not_found_pages_are_public()
     {
         var pages = RoutablePages().ToList();
         Assert.True(pages.Count > 15, "the route scan found the pages");
@@ -48,8 +49,8 @@ public sealed class PageAuthorizationTests
             var policies = page.GetCustomAttributes<AuthorizeAttribute>(inherit: true).Select(a => a.Policy).ToList();
             if (anonymous)
             {
-                Assert.True(route.StartsWith("/Account/", StringComparison.Ordinal) && !route.StartsWith("/Account/Manage", StringComparison.Ordinal),
-                    $"{route} is public but is not an account page.");
+                Assert.True(PublicPages.Contains(route) || (route.StartsWith("/Account/", StringComparison.Ordinal) && !route.StartsWith("/Account/Manage", StringComparison.Ordinal)),
+                    $"{route} is public but is not an account, error or not-found page.");
                 Assert.Empty(policies);
                 continue;
             }
@@ -70,6 +71,7 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.Owner, Roles.MarketingLead], Policies.RolesByPolicy[Policies.ViewModels]);
         Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageProgram]);
         Assert.Equal([Roles.MarketingLead, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAlerts]);
+        Assert.Equal([Roles.Manager, Roles.MarketingLead], Policies.RolesByPolicy[Policies.DecideProposals]);
     }
 
     [Fact]
@@ -78,7 +80,7 @@ public sealed class PageAuthorizationTests
         await using var app = new TestApp(clients: 5);
         using var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        foreach (var route in ExpectedPolicies.Keys.Where(r => r != "/error"))
+        foreach (var route in ExpectedPolicies.Keys)
         {
             var path = route.Replace("{ClientId:int}", "1", StringComparison.Ordinal);
             var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
@@ -87,7 +89,30 @@ public sealed class PageAuthorizationTests
             Assert.StartsWith("/Account/Login", response.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
         }
 
+        // The circuit's hub too: the public pages render statically for an anonymous visitor and never need it.
+        var hub = await http.PostAsync("/_blazor/negotiate?negotiateVersion=1", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, hub.StatusCode);
+
         var login = await http.GetAsync("/Account/Login", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_get_the_public_pages_and_every_stylesheet_and_script_without_a_redirect()
+    {
+        await using var app = new TestApp(clients: 5);
+        using var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        string[] paths =
+        [
+            .. PublicPages, "/Account/Login", "/Account/ForgotPassword",
+            "/_framework/blazor.web.js", "/_content/MudBlazor/MudBlazor.min.css", "/_content/MudBlazor/MudBlazor.min.js",
+            "/app.css", "/account.css", "/lib/bootstrap/dist/css/bootstrap.min.css", "/LoyaltyConsole.styles.css",
+        ];
+
+        foreach (var path in paths)
+        {
+            var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answered {response.StatusCode} {response.Headers.Location}");
+        }
     }
 }

@@ -47,7 +47,7 @@ public static class CommandLine
             Help();
             return 2;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Domain.Common.DomainException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Domain.Common.DomainException or OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 1;

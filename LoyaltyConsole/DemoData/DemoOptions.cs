@@ -4,7 +4,7 @@ public sealed class DemoOptions
 {
     public const string SectionName = "Demo";
 
-    /// <summary>Demo business features (daily visits job, demo users). On in Development only by default.</summary>
+    /// <summary>Demo business features (daily visits job, demo users). Development only: start-up refuses it in any other environment.</summary>
     public bool Enabled { get; set; }
 
     /// <summary>Generate the demo business when the app starts on an empty database.</summary>

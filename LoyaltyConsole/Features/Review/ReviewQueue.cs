@@ -84,6 +84,13 @@ public sealed class ReviewQueue(IDbContextFactory<ApplicationDbContext> dbFactor
         return (workflows, segments);
     }
 
+    /// <summary>Tier names by id, so evidence that carries tier ids reads as names.</summary>
+    public async Task<IReadOnlyDictionary<int, string>> TierNamesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Tiers.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+    }
+
     private static IQueryable<Proposal> OfTab(IQueryable<Proposal> proposals, ReviewTab tab) => tab switch
     {
         ReviewTab.TierChanges => proposals.Where(p => p.Kind == WorkflowKind.TierChange),
