@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LoyaltyConsole.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -10,9 +11,14 @@ namespace LoyaltyConsole.Tests.Infrastructure;
 /// <summary>
 /// The real app on its own SQLite file, with a small demo business and the demo users. Each instance gets a fresh
 /// database, so tests never share state. <paramref name="kestrel"/> serves on a real loopback port for the browser.
+/// Seeding (demo business, scoring, first proposals, users) dominates a host's start, so it runs once per distinct
+/// demo and settings, and every later host starts from a copy of that seeded file.
 /// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
+    private static readonly ConcurrentDictionary<string, Lazy<string>> Templates = new();
+    private static readonly string TemplateDirectory = Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", "templates-" + Environment.ProcessId);
+
     public const string Password = "Test-Pass-2026";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", Guid.NewGuid().ToString("N"));
@@ -23,6 +29,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly Action<IServiceCollection>? _services;
     private readonly string _environment;
+    private bool _buildsTemplate;
 
     /// <param name="services">Replaces app services for this test, e.g. a drafter that takes its time.</param>
     /// <param name="environment">Development, as the README runs it: the demo (and its users) is refused anywhere else.</param>
@@ -48,6 +55,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // A host whose services are replaced may seed differently (its drafter writes the first drafts): it seeds itself.
+        if (_seedDemo && _services is null && !_buildsTemplate && !File.Exists(DatabasePath))
+        {
+            File.Copy(Templates.GetOrAdd(TemplateKey, _ => new Lazy<string>(BuildTemplate)).Value, DatabasePath);
+        }
         // Every host runs the app the way the README does: Development, with static web assets served from the build
         // and the demo users (which start-up refuses outside Development).
         builder.UseEnvironment(_environment);
@@ -88,6 +100,41 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// <summary>A fresh context on this app's database, for arranging and asserting.</summary>
     public Task<ApplicationDbContext> CreateDbContextAsync() =>
         Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+
+    private string TemplateKey => string.Join("|",
+        [_environment, _clients.ToString(System.Globalization.CultureInfo.InvariantCulture), _seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            DateOnly.FromDateTime(DateTime.UtcNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            .. _settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")]);
+
+    /// <summary>Starts a host that seeds into its own file, folds the write-ahead log into it, and keeps a copy as the template.</summary>
+    private string BuildTemplate()
+    {
+        Directory.CreateDirectory(TemplateDirectory);
+        var path = Path.Combine(TemplateDirectory, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(TemplateKey)))[..16] + ".db");
+        var seeding = new TestApp(_clients, _seed, kestrel: false, seedDemo: true, _settings, services: null, _environment) { _buildsTemplate = true };
+        try
+        {
+            _ = seeding.Services;
+            Checkpoint(seeding.DatabasePath);
+            File.Copy(seeding.DatabasePath, path, overwrite: true);
+            return path;
+        }
+        finally
+        {
+            seeding.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static void Checkpoint(string databasePath)
+    {
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath}"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            checkpoint.ExecuteNonQuery();
+        }
+    }
 
     public override async ValueTask DisposeAsync()
     {
