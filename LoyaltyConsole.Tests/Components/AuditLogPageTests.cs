@@ -1,7 +1,6 @@
 using Bunit;
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Features.Audit;
-using LoyaltyConsole.Features.Review;
 using LoyaltyConsole.Review;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;

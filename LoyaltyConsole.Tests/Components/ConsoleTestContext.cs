@@ -32,7 +32,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Get<LoyaltyConsole.Scoring.ScoringQuery>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Scoring.SegmentCatalog>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Proposals.ProgramCatalog>());
-        Services.AddSingleton(App.Get<LoyaltyConsole.Features.Review.ReviewQueue>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Review.ReviewQueue>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Review.ReviewService>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Features.Audit.AuditQuery>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Auditing.AuditVerifier>());

@@ -1,6 +1,6 @@
 using Bunit;
 using LoyaltyConsole.Domain.Workflows;
-using LoyaltyConsole.Features.Review;
+using LoyaltyConsole.Review;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;

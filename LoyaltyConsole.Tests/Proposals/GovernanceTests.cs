@@ -296,7 +296,7 @@ public sealed class AccessGovernanceTests
         var proposal = await OpenProposalAtAsync(app, "soho");
         var reviews = app.Get<ReviewService>();
 
-        Assert.True((await app.Get<LoyaltyConsole.Features.Review.ReviewQueue>().CountsAsync(await app.ScopeAsync(TestUsers.Owner), Ct)).Values.Sum() > 0);
+        Assert.True((await app.Get<LoyaltyConsole.Review.ReviewQueue>().CountsAsync(await app.ScopeAsync(TestUsers.Owner), Ct)).Values.Sum() > 0);
         Assert.Equal("Your role does not allow this.", (await reviews.ApproveAsync(proposal, owner, Ct)).Message);
         Assert.Equal("Your role does not allow this.", (await reviews.RejectAsync(proposal, "No", owner, Ct)).Message);
         Assert.EndsWith("Your role does not allow this.", (await reviews.BulkAsync([proposal], true, null, owner, Ct)).Message, StringComparison.Ordinal);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using LoyaltyConsole.Features.Review;
 using LoyaltyConsole.Review;
 using LoyaltyConsole.Tests.Infrastructure;
 

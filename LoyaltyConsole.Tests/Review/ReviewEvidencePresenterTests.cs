@@ -1,4 +1,4 @@
-using LoyaltyConsole.Features.Review;
+using LoyaltyConsole.Review;
 using LoyaltyConsole.Identity;
 
 namespace LoyaltyConsole.Tests.Review;

@@ -2,7 +2,6 @@ using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.Domain.Workflows;
 using LoyaltyConsole.Drafting;
-using LoyaltyConsole.Features.Review;
 using LoyaltyConsole.Review;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Tests.Infrastructure;

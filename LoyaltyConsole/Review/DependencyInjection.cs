@@ -1,5 +1,3 @@
-using LoyaltyConsole.Features.Review;
-
 namespace LoyaltyConsole.Review;
 
 public static class DependencyInjection

@@ -1,5 +1,4 @@
 using LoyaltyConsole.Data;
-using LoyaltyConsole.Features.Review;
 using LoyaltyConsole.Identity;
 using MailKit.Net.Smtp;
 using MailKit.Security;

@@ -26,6 +26,7 @@ public sealed record SegmentationSummary(long RunId, DateOnly AsOf, int ClientsS
 /// </summary>
 public sealed class SegmentationService(
     IDbContextFactory<ApplicationDbContext> dbFactory,
+    CommandRunner commands,
     IOptions<ScoringOptions> options,
     TimeProvider clock,
     ILogger<SegmentationService> logger)
@@ -87,92 +88,105 @@ public sealed class SegmentationService(
             ? RfmPerLocation(facts.Select(f => f.HomeLocationId).ToArray(), recency, frequency, monetary)
             : Rfm.Score(recency, frequency, monetary);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var fit = await SaveFitAsync(db, asOf, bgNbd, gammaGamma, facts.Count, ct);
-
-        var horizonWeeks = settings.ValueHorizonMonths * 52.1775 / 12;
-        var monthlyDiscount = Math.Pow(1 + settings.AnnualDiscountRate, 1.0 / 12) - 1;
-        var scores = new List<ClientScore>(facts.Count);
-        var inputs = new List<SegmentInput>(facts.Count);
-        for (var i = 0; i < facts.Count; i++)
+        // The fit and the features above are read outside any transaction; the scores, memberships and run are written in one.
+        ModelFit fit = null!;
+        List<ClientScore> scores = null!;
+        IReadOnlyList<SegmentMovement> movements = null!;
+        SegmentationRun run = null!;
+        var result = await commands.RunAsync(Auditing.AuditActor.System, policy: null, async command =>
         {
-            var f = facts[i];
-            var s = summaries[i];
-            var currency = currencies[f.HomeLocationId];
-            var value = CustomerLifetimeValue.Compute(bgNbd.Parameters, gammaGamma.Parameters, s.Frequency, s.Recency, s.Age, meanSpends[i],
-                horizonWeeks, settings.ValueHorizonMonths, monthlyDiscount);
-            var current = f.TierId is { } tierId ? tiersById[tierId] : null;
-            var evaluation = tiers.Count == 0 ? null : TierEligibility.Evaluate(tiers, f.Visits12, f.Spend12, currency,
-                (long)Math.Round(value), settings.TierClvBoostMinor);
-            var next = tiers.Where(t => t.Rank > (evaluation?.Target.Rank ?? int.MaxValue)).OrderBy(t => t.Rank).FirstOrDefault();
-            var lapseEstimate = lapse.GetValueOrDefault(f.ClientId);
-            var expiresAt = f.Last.AddDays(settings.PointsExpireAfterDaysIdle);
-            var expiring = f.PointsBalance > 0 && expiresAt > end && expiresAt <= end.AddDays(30) ? f.PointsBalance : 0;
-            var score = new ClientScore
+            var db = command.Db;
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            fit = await SaveFitAsync(db, asOf, bgNbd, gammaGamma, facts.Count, ct);
+
+            var horizonWeeks = settings.ValueHorizonMonths * 52.1775 / 12;
+            var monthlyDiscount = Math.Pow(1 + settings.AnnualDiscountRate, 1.0 / 12) - 1;
+            scores = new List<ClientScore>(facts.Count);
+            var inputs = new List<SegmentInput>(facts.Count);
+            for (var i = 0; i < facts.Count; i++)
             {
-                ClientId = f.ClientId,
-                AsOf = asOf,
-                ModelFitId = fit.Id,
-                HomeLocationId = f.HomeLocationId,
-                Visits = f.Visits,
-                DaysSinceLastVisit = (int)Math.Floor(recency[i]),
-                TenureDays = (int)Math.Floor((end - f.First).TotalDays),
-                AverageSpendMinor = f.TotalMinor / f.Visits,
-                Visits12Months = f.Visits12,
-                Spend12MonthsMinor = f.Spend12,
-                MeanIntervalDays = lapseEstimate?.MeanIntervalDays,
-                IntervalStdDevDays = lapseEstimate?.IntervalStdDevDays,
-                LapseAfter = lapseEstimate?.OverdueAfterUtc,
-                IsOverdue = lapseEstimate?.IsOverdue(end) ?? false,
-                FavouriteCategory = favouriteCategory.GetValueOrDefault(f.ClientId),
-                FavouriteStaffId = favouriteStaff.TryGetValue(f.ClientId, out var staff) ? staff : null,
-                RetailAttachRate = (double)f.RetailVisits / f.Visits,
-                TopBrand = topBrand.GetValueOrDefault(f.ClientId),
-                PointsBalance = f.PointsBalance,
-                PointsExpiring30Days = expiring,
-                PointsToNextReward = Math.Max(0, settings.RewardThresholdPoints - f.PointsBalance),
-                ProbabilityAlive = bgNbd.Parameters.ProbabilityAlive(s.Frequency, s.Recency, s.Age),
-                ExpectedVisits90Days = bgNbd.Parameters.ExpectedTransactions(settings.ExpectedVisitsDays / DaysPerWeek, s.Frequency, s.Recency, s.Age),
-                PredictedValueMinor = (long)Math.Round(value),
-                RfmRecency = rfm[i].Recency,
-                RfmFrequency = rfm[i].Frequency,
-                RfmMonetary = rfm[i].Monetary,
-                RfmSegment = Rfm.Classify(rfm[i]).ToString(),
-                EligibleTierId = evaluation?.Target.Id,
-                NextTierId = next?.Id,
-                EligibleForTierUpgrade = evaluation is not null && (current is null || evaluation.Target.Rank > current.Rank),
-                TierRationale = Truncate(evaluation?.Rationale ?? "No tiers are defined.", 500),
-            };
-            if (!double.IsFinite(score.ProbabilityAlive) || !double.IsFinite(score.ExpectedVisits90Days) || !double.IsFinite(value))
-            {
-                throw new InvalidOperationException(
-                    $"The model gave no finite score for client {f.ClientId} (x={s.Frequency}, t_x={s.Recency:0.###}, T={s.Age:0.###}, " +
-                    $"P(alive)={score.ProbabilityAlive}, E[90d]={score.ExpectedVisits90Days}, value={value}, model {bgNbd.Parameters}); nothing was saved.");
+                var f = facts[i];
+                var s = summaries[i];
+                var currency = currencies[f.HomeLocationId];
+                var value = CustomerLifetimeValue.Compute(bgNbd.Parameters, gammaGamma.Parameters, s.Frequency, s.Recency, s.Age, meanSpends[i],
+                    horizonWeeks, settings.ValueHorizonMonths, monthlyDiscount);
+                var current = f.TierId is { } tierId ? tiersById[tierId] : null;
+                var evaluation = tiers.Count == 0 ? null : TierEligibility.Evaluate(tiers, f.Visits12, f.Spend12, currency,
+                    (long)Math.Round(value), settings.TierClvBoostMinor);
+                var next = tiers.Where(t => t.Rank > (evaluation?.Target.Rank ?? int.MaxValue)).OrderBy(t => t.Rank).FirstOrDefault();
+                var lapseEstimate = lapse.GetValueOrDefault(f.ClientId);
+                var expiresAt = f.Last.AddDays(settings.PointsExpireAfterDaysIdle);
+                var expiring = f.PointsBalance > 0 && expiresAt > end && expiresAt <= end.AddDays(30) ? f.PointsBalance : 0;
+                var score = new ClientScore
+                {
+                    ClientId = f.ClientId,
+                    AsOf = asOf,
+                    ModelFitId = fit.Id,
+                    HomeLocationId = f.HomeLocationId,
+                    Visits = f.Visits,
+                    DaysSinceLastVisit = (int)Math.Floor(recency[i]),
+                    TenureDays = (int)Math.Floor((end - f.First).TotalDays),
+                    AverageSpendMinor = f.TotalMinor / f.Visits,
+                    Visits12Months = f.Visits12,
+                    Spend12MonthsMinor = f.Spend12,
+                    MeanIntervalDays = lapseEstimate?.MeanIntervalDays,
+                    IntervalStdDevDays = lapseEstimate?.IntervalStdDevDays,
+                    LapseAfter = lapseEstimate?.OverdueAfterUtc,
+                    IsOverdue = lapseEstimate?.IsOverdue(end) ?? false,
+                    FavouriteCategory = favouriteCategory.GetValueOrDefault(f.ClientId),
+                    FavouriteStaffId = favouriteStaff.TryGetValue(f.ClientId, out var staff) ? staff : null,
+                    RetailAttachRate = (double)f.RetailVisits / f.Visits,
+                    TopBrand = topBrand.GetValueOrDefault(f.ClientId),
+                    PointsBalance = f.PointsBalance,
+                    PointsExpiring30Days = expiring,
+                    PointsToNextReward = Math.Max(0, settings.RewardThresholdPoints - f.PointsBalance),
+                    ProbabilityAlive = bgNbd.Parameters.ProbabilityAlive(s.Frequency, s.Recency, s.Age),
+                    ExpectedVisits90Days = bgNbd.Parameters.ExpectedTransactions(settings.ExpectedVisitsDays / DaysPerWeek, s.Frequency, s.Recency, s.Age),
+                    PredictedValueMinor = (long)Math.Round(value),
+                    RfmRecency = rfm[i].Recency,
+                    RfmFrequency = rfm[i].Frequency,
+                    RfmMonetary = rfm[i].Monetary,
+                    RfmSegment = Rfm.Classify(rfm[i]).ToString(),
+                    EligibleTierId = evaluation?.Target.Id,
+                    NextTierId = next?.Id,
+                    EligibleForTierUpgrade = evaluation is not null && (current is null || evaluation.Target.Rank > current.Rank),
+                    TierRationale = Truncate(evaluation?.Rationale ?? "No tiers are defined.", 500),
+                };
+                if (!double.IsFinite(score.ProbabilityAlive) || !double.IsFinite(score.ExpectedVisits90Days) || !double.IsFinite(value))
+                {
+                    throw new InvalidOperationException(
+                        $"The model gave no finite score for client {f.ClientId} (x={s.Frequency}, t_x={s.Recency:0.###}, T={s.Age:0.###}, " +
+                        $"P(alive)={score.ProbabilityAlive}, E[90d]={score.ExpectedVisits90Days}, value={value}, model {bgNbd.Parameters}); nothing was saved.");
+                }
+                scores.Add(score);
+                inputs.Add(ToSegmentInput(score, currency));
             }
-            scores.Add(score);
-            inputs.Add(ToSegmentInput(score, currency));
-        }
 
-        Stage("clients scored");
-        await db.ClientScores.Where(s => s.AsOf == asOf).ExecuteDeleteAsync(ct);
-        db.ClientScores.AddRange(scores);
-        await db.SaveChangesAsync(ct);
-        Stage("scores saved");
+            Stage("clients scored");
+            await db.ClientScores.Where(s => s.AsOf == asOf).ExecuteDeleteAsync(ct);
+            db.ClientScores.AddRange(scores);
+            await db.SaveChangesAsync(ct);
+            Stage("scores saved");
 
-        var movements = await MoveMembershipsAsync(db, asOf, segments, scores, inputs, ct);
-        var run = new SegmentationRun
+            movements = await MoveMembershipsAsync(db, asOf, segments, scores, inputs, ct);
+            run = new SegmentationRun
+            {
+                AsOf = asOf,
+                StartedAt = clock.GetUtcNow().UtcDateTime - stopwatch.Elapsed,
+                FinishedAt = clock.GetUtcNow().UtcDateTime,
+                ClientsScored = scores.Count,
+                ModelFitId = fit.Id,
+                TriggeredBy = Truncate(triggeredBy, 256),
+                Segments = movements.Select(m => new SegmentRunCount { SegmentId = m.SegmentId, Members = m.Members, Entered = m.Entered, Exited = m.Exited }).ToList(),
+            };
+            db.SegmentationRuns.Add(run);
+            await db.SaveChangesAsync(ct);
+            return "Scored.";
+        }, ct: ct);
+        if (!result.Succeeded)
         {
-            AsOf = asOf,
-            StartedAt = clock.GetUtcNow().UtcDateTime - stopwatch.Elapsed,
-            FinishedAt = clock.GetUtcNow().UtcDateTime,
-            ClientsScored = scores.Count,
-            ModelFitId = fit.Id,
-            TriggeredBy = Truncate(triggeredBy, 256),
-            Segments = movements.Select(m => new SegmentRunCount { SegmentId = m.SegmentId, Members = m.Members, Entered = m.Entered, Exited = m.Exited }).ToList(),
-        };
-        db.SegmentationRuns.Add(run);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            throw new InvalidOperationException("Segmentation was not saved: " + result.Message);
+        }
 
         var summary = new SegmentationSummary(run.Id, asOf, scores.Count, fit, movements, stopwatch.Elapsed);
         logger.LogInformation("Segmentation: {Summary}", summary);

@@ -3,7 +3,7 @@ using LoyaltyConsole.Domain.Common;
 using LoyaltyConsole.Domain.Scoring;
 using LoyaltyConsole.Identity;
 
-namespace LoyaltyConsole.Features.Review;
+namespace LoyaltyConsole.Review;
 
 /// <summary>
 /// One line of a proposal's evidence as a reviewer reads it. <paramref name="Href"/> is where to read more, for users

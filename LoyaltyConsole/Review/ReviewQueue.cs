@@ -4,7 +4,7 @@ using LoyaltyConsole.Domain.Workflows;
 using LoyaltyConsole.Features.Clients;
 using LoyaltyConsole.Identity;
 
-namespace LoyaltyConsole.Features.Review;
+namespace LoyaltyConsole.Review;
 
 public enum ReviewTab
 {
