@@ -2,6 +2,13 @@ namespace LoyaltyConsole.Domain.Scoring;
 
 public static class BgNbdModel
 {
+    /// <summary>
+    /// The fit keeps every parameter within e^±MaxLogParameter (about 1e-5 to 1e5). Beyond that the likelihood is flat:
+    /// a and b running off together means every client drops out with the same probability, and Beta(1e5·p, 1e5·(1-p))
+    /// is already that point mass for any purpose here. Bounding keeps the fit converging and the predictions computable.
+    /// </summary>
+    public const double MaxLogParameter = 11.5;
+
     // Above this many distinct histories a strided subsample supplies the starting point, so the full data sees few iterations.
     private const int WarmStartGroups = 20_000;
 
@@ -124,16 +131,11 @@ internal sealed class BgNbdHistories
         return [0.0, Math.Log(alpha), 0.0, 0.0];
     }
 
-    private const double MaxLogParameter = 11.5;
-
     public double MeanNegativeLogLikelihood(double[] logParameters)
     {
         foreach (var p in logParameters)
         {
-            // Parameters are kept within e^±11.5 (about 1e-5 to 1e5). Beyond that the likelihood is flat: a and b running
-            // off together means every client drops out with the same probability, and Beta(1e5·p, 1e5·(1-p)) is already
-            // that point mass for any purpose here. Bounding keeps the fit converging and the predictions computable.
-            if (!(Math.Abs(p) < MaxLogParameter))
+            if (!(Math.Abs(p) < BgNbdModel.MaxLogParameter))
             {
                 return double.PositiveInfinity;
             }

@@ -2,6 +2,9 @@ namespace LoyaltyConsole.Domain.Scoring;
 
 public static class GammaGammaModel
 {
+    /// <summary>The fit searches each parameter within e^±MaxLogParameter.</summary>
+    public const double MaxLogParameter = 30.0;
+
     /// <summary>
     /// Maximum-likelihood fit by Nelder-Mead on log-parameters with restarts. Only customers with frequency &gt; 0 are used;
     /// those with a non-positive mean spend are skipped too, since the gamma density is zero there.
@@ -87,7 +90,7 @@ internal sealed class GammaGammaSpenders
     {
         foreach (var p in logParameters)
         {
-            if (!(Math.Abs(p) < 30.0))
+            if (!(Math.Abs(p) < GammaGammaModel.MaxLogParameter))
             {
                 return double.PositiveInfinity;
             }

@@ -65,9 +65,10 @@ public sealed class DemoDailyVisits(IDbContextFactory<ApplicationDbContext> dbFa
         }
         await db.SaveChangesAsync(ct);
 
+        // All of their earlier visits, not just the last year's: a tier review due since a client's last visit looks
+        // at the 12 months before the review, which can reach further back than a year from today.
         var ids = clients.Select(c => c.Id).ToList();
-        var yearAgo = dayStart.AddYears(-1).AddDays(-1);
-        var history = (await db.Visits.Where(v => ids.Contains(v.ClientId) && v.OccurredAt >= yearAgo && v.OccurredAt < dayStart)
+        var history = (await db.Visits.Where(v => ids.Contains(v.ClientId) && v.OccurredAt < dayStart)
                 .Select(v => new { v.ClientId, v.OccurredAt, v.TotalMinor })
                 .ToListAsync(ct))
             .ToLookup(v => v.ClientId, v => (v.OccurredAt, v.TotalMinor));

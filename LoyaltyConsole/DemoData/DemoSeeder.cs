@@ -11,9 +11,10 @@ namespace LoyaltyConsole.DemoData;
 public sealed record DemoSeedResult(int Locations, int Staff, int Clients, int Visits, int LedgerEntries, TimeSpan Elapsed);
 
 /// <summary>
-/// Generates the demo salon chain: 3 locations in different time zones, staff, tiers and clients with 24 months
-/// of visits following their own rhythm, and a points ledger consistent with those visits. Deterministic for a
-/// seed and an as-of date: every client draws from its own random stream.
+/// Generates the demo salon chain: 3 locations in different time zones, staff, tiers and clients with up to 24 months
+/// of visits, and a points ledger consistent with those visits. Clients differ as in a real salon: each has their own
+/// visit rate and chance of leaving (<see cref="DemoVisitPattern"/>) and their own spend level; the months have their
+/// seasons. Deterministic for a seed and an as-of date: every client draws from its own random stream.
 /// </summary>
 public sealed class DemoSeeder(
     IDbContextFactory<ApplicationDbContext> dbFactory,
@@ -23,13 +24,16 @@ public sealed class DemoSeeder(
 {
     private const int BatchSize = 500;
 
-    private enum Rhythm
+    /// <summary>A client's random stream, home location and visit days: the first draws of that stream, in the order the seeder makes them.</summary>
+    internal sealed record ClientPlan(Random Rng, int HomeIndex, DemoVisitPattern Pattern, List<DateOnly> Days);
+
+    internal static ClientPlan Plan(int seed, int index, DateOnly today)
     {
-        Regular,
-        Occasional,
-        Lapsed,
-        New,
-        OneTime,
+        // Not HashCode.Combine: it is randomised per process, and the demo must be the same on every run.
+        var rng = new Random(unchecked((seed * 1_000_003) + index));
+        var homeIndex = PickLocation(rng);
+        var pattern = DemoVisitPattern.Draw(rng, today);
+        return new ClientPlan(rng, homeIndex, pattern, pattern.VisitDays(rng, today));
     }
 
     public async Task<bool> IsDatabaseEmptyAsync(CancellationToken ct = default)
@@ -117,11 +121,8 @@ public sealed class DemoSeeder(
         var plans = new List<(Client Client, Random Rng, DemoVisitFactory.Habits Habits, int Home, List<DateOnly> Days)>(count);
         for (var index = start; index < start + count; index++)
         {
-            // Not HashCode.Combine: it is randomised per process, and the demo must be the same on every run.
-            var rng = new Random(unchecked((seed * 1_000_003) + index));
-            var homeIndex = PickLocation(rng);
+            var (rng, homeIndex, _, days) = Plan(seed, index, today);
             var home = locations[homeIndex];
-            var days = VisitDays(rng, today);
             var client = CreateClient(rng, index, home, DemoCatalog.Locations[homeIndex].AreaCodes, days[0]);
             plans.Add((client, rng, DemoVisitFactory.HabitsFor(rng), home.Id, days));
         }
@@ -153,6 +154,7 @@ public sealed class DemoSeeder(
                 factory.ApplyLoyalty(rng, client, visit, history);
                 history.Add((visit.OccurredAt, visit.TotalMinor));
             }
+            factory.ReviewTier(client, history, now);
             DemoVisitFactory.ExpireIfIdle(client, client.LastVisitAt, now);
             ledger += client.Ledger.Count;
         }
@@ -164,38 +166,6 @@ public sealed class DemoSeeder(
 
     private static int PickLocation(Random rng) =>
         DemoVisitFactory.Pick(rng, DemoCatalog.Locations.Select((l, i) => (i, l.Share)).ToList());
-
-    /// <summary>The local days a client visits, following one of five rhythms over the last 24 months.</summary>
-    private static List<DateOnly> VisitDays(Random rng, DateOnly today)
-    {
-        var rhythm = DemoVisitFactory.Pick(rng, [(Rhythm.Regular, 0.35), (Rhythm.Occasional, 0.25), (Rhythm.Lapsed, 0.20), (Rhythm.New, 0.15), (Rhythm.OneTime, 0.05)]);
-        var horizon = today.AddDays(-730);
-        var (first, last, meanInterval) = rhythm switch
-        {
-            Rhythm.Regular => (horizon.AddDays(rng.Next(0, 640)), today.AddDays(-1), rng.Next(28, 57)),
-            Rhythm.Occasional => (horizon.AddDays(rng.Next(0, 500)), today.AddDays(-1), rng.Next(90, 181)),
-            Rhythm.Lapsed => (horizon.AddDays(rng.Next(0, 300)), today.AddDays(-rng.Next(120, 366)), rng.Next(28, 71)),
-            Rhythm.New => (today.AddDays(-rng.Next(3, 90)), today.AddDays(-1), rng.Next(21, 46)),
-            _ => (horizon.AddDays(rng.Next(0, 720)), horizon, 0),
-        };
-        var days = new List<DateOnly> { first };
-        if (meanInterval == 0)
-        {
-            return days;
-        }
-        var day = first;
-        while (true)
-        {
-            // Each client keeps their own rhythm with ±25% jitter around it.
-            var gap = Math.Max(7, (int)Math.Round(meanInterval * (0.75 + 0.5 * rng.NextDouble())));
-            day = day.AddDays(gap);
-            if (day > last)
-            {
-                return days;
-            }
-            days.Add(day);
-        }
-    }
 
     private static Client CreateClient(Random rng, int index, Location home, string[] areaCodes, DateOnly firstVisit)
     {

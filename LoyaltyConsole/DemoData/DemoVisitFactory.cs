@@ -9,15 +9,30 @@ namespace LoyaltyConsole.DemoData;
 /// <summary>Builds realistic visits and applies the demo program's loyalty rules; shared by the seeder and the daily job.</summary>
 internal sealed class DemoVisitFactory(IReadOnlyList<Location> locations, IReadOnlyList<Staff> staff, IReadOnlyList<TierDefinition> tiers)
 {
-    private readonly Dictionary<int, Location> _locations = locations.ToDictionary(l => l.Id);
+    // Gamma(6, 1/6): mean 1, and two in three clients within 40% of it.
+    private const double SpendLevelShape = 6.0;
 
-    /// <summary>A client's stable habits, derived from their own random stream.</summary>
-    public sealed record Habits(string FavouriteCategory, int FavouriteStaffIndex, double RetailPropensity);
+    // Before the console, the platform re-evaluated a client's tier every three months from the day they joined.
+    private const int TierReviewMonths = 3;
+
+    private readonly Dictionary<int, Location> _locations = locations.ToDictionary(l => l.Id);
+    private readonly IReadOnlyList<TierDefinition> _tiers = tiers;
+    private readonly TierDefinition _entryTier = tiers.OrderBy(t => t.Rank).First();
+
+    /// <summary>
+    /// A client's stable habits, derived from their own random stream. SpendLevel is how much they spend per visit
+    /// relative to the menu — hair length, the stylist's level, upgrades, add-ons, retail — and varies across clients
+    /// as a gamma, the Gamma-Gamma spend model's story.
+    /// </summary>
+    public sealed record Habits(string FavouriteCategory, int FavouriteStaffIndex, double RetailPropensity, double SpendLevel);
 
     public static Habits HabitsFor(Random rng)
     {
         var favourite = Pick(rng, DemoCatalog.FavouriteCategoryWeights);
-        return new Habits(favourite, rng.Next(100), favourite == ServiceCategory.Colour ? 0.35 : 0.18);
+        var staffIndex = rng.Next(100);
+        var spendLevel = rng.NextGamma(SpendLevelShape, 1.0 / SpendLevelShape);
+        var retail = (favourite == ServiceCategory.Colour ? 0.35 : 0.18) * spendLevel;
+        return new Habits(favourite, staffIndex, Math.Min(0.7, retail), spendLevel);
     }
 
     /// <summary>A visit at a local business hour of <paramref name="localDay"/>, with services and perhaps retail.</summary>
@@ -29,7 +44,7 @@ internal sealed class DemoVisitFactory(IReadOnlyList<Location> locations, IReadO
 
         var category = rng.NextDouble() < 0.8 ? habits.FavouriteCategory : ServiceCategory.Services[rng.Next(ServiceCategory.Services.Count)];
         AddService(rng, visit, habits, locationId, category);
-        if (rng.NextDouble() < 0.22)
+        if (rng.NextDouble() < Math.Min(0.5, 0.22 * habits.SpendLevel))
         {
             var extra = ServiceCategory.Services[rng.Next(ServiceCategory.Services.Count)];
             if (extra != category)
@@ -46,10 +61,22 @@ internal sealed class DemoVisitFactory(IReadOnlyList<Location> locations, IReadO
         return visit;
     }
 
-    /// <summary>Expires idle points, earns points for the visit, perhaps redeems a reward, and re-evaluates the tier.</summary>
+    /// <summary>
+    /// Expires idle points, enrols a first-time client or applies the tier reviews due since their last visit, earns
+    /// points for the visit and perhaps redeems a reward. <paramref name="previousVisits"/> are the client's visits
+    /// before this one, oldest first, going back at least a year before their last visit.
+    /// </summary>
     public void ApplyLoyalty(Random rng, Client client, Visit visit, IReadOnlyList<(DateTime At, long TotalMinor)> previousVisits)
     {
-        ExpireIfIdle(client, previousVisits.Count == 0 ? null : previousVisits[^1].At, visit.OccurredAt);
+        ExpireIfIdle(client, client.LastVisitAt, visit.OccurredAt);
+        if (client.TierId is null)
+        {
+            client.ChangeTier(_entryTier, visit.OccurredAt, "Joined the loyalty program.");
+        }
+        else
+        {
+            ReviewTier(client, previousVisits, visit.OccurredAt);
+        }
 
         var points = (int)(visit.TotalMinor / 100) * DemoCatalog.PointsPerDollar;
         if (points > 0)
@@ -61,17 +88,46 @@ internal sealed class DemoVisitFactory(IReadOnlyList<Location> locations, IReadO
             client.RedeemPoints(DemoCatalog.RewardPoints, DemoCatalog.RewardPoints * DemoCatalog.PointValueCents, visit.OccurredAt.AddMinutes(1),
                 visit.Id, "$25 reward", Sources.Demo, $"{visit.ExternalId}-redeem");
         }
-
-        var windowStart = visit.OccurredAt.AddYears(-1);
-        var recent = previousVisits.Where(v => v.At > windowStart).ToList();
-        var visits12 = recent.Count + 1;
-        var spend12 = recent.Sum(v => v.TotalMinor) + visit.TotalMinor;
-        var eligible = TierDefinition.Eligible(tiers, visits12, spend12);
-        var reason = client.TierId is null
-            ? "Joined the loyalty program."
-            : $"{visits12} visits and {Money.Format(spend12, visit.Currency)} in the last 12 months.";
-        client.ChangeTier(eligible, visit.OccurredAt, reason);
         client.NoteVisit(visit.OccurredAt);
+    }
+
+    /// <summary>
+    /// The tier reviews due after the client's last visit up to <paramref name="until"/>, each on the 12 months before
+    /// it. Between reviews a client's tier stands still, so clients who have earned a higher tier (or fallen below
+    /// theirs) since their last review are what the console's tier-change workflow finds.
+    /// </summary>
+    public void ReviewTier(Client client, IReadOnlyList<(DateTime At, long TotalMinor)> history, DateTime until)
+    {
+        if (client.TierId is null || client.LastVisitAt is not { } lastVisit)
+        {
+            return;
+        }
+        var currency = _locations[client.HomeLocationId].Currency;
+        for (var n = 1; ; n++)
+        {
+            var review = client.CreatedAt.AddMonths(n * TierReviewMonths);
+            if (review > until)
+            {
+                return;
+            }
+            if (review <= lastVisit)
+            {
+                continue;
+            }
+            var windowStart = review.AddYears(-1);
+            var visits12 = 0;
+            var spend12 = 0L;
+            foreach (var (at, total) in history)
+            {
+                if (at > windowStart && at <= review)
+                {
+                    visits12++;
+                    spend12 += total;
+                }
+            }
+            client.ChangeTier(TierDefinition.Eligible(_tiers, visits12, spend12), review,
+                $"Quarterly review: {visits12} visit{(visits12 == 1 ? "" : "s")} and {Money.Format(spend12, currency)} in the last 12 months.");
+        }
     }
 
     /// <summary>Points expire after 12 months without a visit.</summary>
@@ -90,8 +146,11 @@ internal sealed class DemoVisitFactory(IReadOnlyList<Location> locations, IReadO
     {
         var items = DemoCatalog.Menu.Where(m => m.Category == category).ToArray();
         var item = items[rng.Next(items.Length)];
-        // Prices drift a little between staff levels and over time.
-        var price = item.PriceCents + 500L * rng.Next(-1, 2);
+        // A menu price is the middle of a range: what a client pays follows their spend level (hair length, the
+        // stylist's level, the finish), to the nearest $5, and drifts a little between visits. Clamped so that nobody
+        // pays far below the menu or several times over it.
+        var level = Math.Clamp(habits.SpendLevel, 0.75, 1.6);
+        var price = (500L * (long)Math.Round(item.PriceCents * level / 500.0)) + (500L * rng.Next(-1, 2));
         visit.AddLine(LineKind.Service, item.Name, category, null, StaffFor(rng, habits, locationId, category)?.Id, 1, price);
     }
 
