@@ -18,7 +18,7 @@ public sealed record DemoSeedResult(int Locations, int Staff, int Clients, int V
 /// </summary>
 public sealed class DemoSeeder(
     IDbContextFactory<ApplicationDbContext> dbFactory,
-    AuditLog audit,
+    CommandRunner commands,
     TimeProvider clock,
     ILogger<DemoSeeder> logger)
 {
@@ -66,14 +66,12 @@ public sealed class DemoSeeder(
             progress?.Report($"{Math.Min(start + BatchSize, clientCount):N0} of {clientCount:N0} clients, {visits:N0} visits");
         }
 
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        await commands.RunAsync(AuditActor.System, policy: null, async command =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await audit.AppendAsync(db, AuditActor.System, AuditActions.DemoSeeded, "Business", null, null,
-                new { Clients = clientCount, Seed = seed, AsOf = today, Visits = visits, LedgerEntries = ledger }, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
+            await command.AuditAsync(AuditActions.DemoSeeded, "Business", null, null,
+                new { Clients = clientCount, Seed = seed, AsOf = today, Visits = visits, LedgerEntries = ledger });
+            return "Recorded.";
+        }, ct: ct);
         var result = new DemoSeedResult(locations.Count, staff.Count, clientCount, visits, ledger, stopwatch.Elapsed);
         logger.LogInformation("Demo business generated: {Clients} clients, {Visits} visits, {Ledger} ledger entries in {Elapsed}",
             clientCount, visits, ledger, stopwatch.Elapsed);
@@ -114,53 +112,61 @@ public sealed class DemoSeeder(
     private async Task<(int Visits, int Ledger)> SeedClientBatchAsync(
         DemoVisitFactory factory, List<Location> locations, int seed, DateOnly today, int start, int count, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-
-        var plans = new List<(Client Client, Random Rng, DemoVisitFactory.Habits Habits, int Home, List<DateOnly> Days)>(count);
-        for (var index = start; index < start + count; index++)
-        {
-            var (rng, homeIndex, _, days) = Plan(seed, index, today);
-            var home = locations[homeIndex];
-            var client = CreateClient(rng, index, home, DemoCatalog.Locations[homeIndex].AreaCodes, days[0]);
-            plans.Add((client, rng, DemoVisitFactory.HabitsFor(rng), home.Id, days));
-        }
-        db.Clients.AddRange(plans.Select(p => p.Client));
-        await db.SaveChangesAsync(ct);
-
-        var visitsByClient = new List<List<Domain.Visits.Visit>>(count);
-        foreach (var plan in plans)
-        {
-            var clientVisits = new List<Domain.Visits.Visit>(plan.Days.Count);
-            foreach (var (day, n) in plan.Days.Select((d, n) => (d, n)))
-            {
-                var locationId = plan.Rng.NextDouble() < 0.95 ? plan.Home : locations[plan.Rng.Next(locations.Count)].Id;
-                clientVisits.Add(factory.CreateVisit(plan.Rng, plan.Client, plan.Habits, locationId, day, $"{plan.Client.ExternalId}-v{n + 1}"));
-            }
-            visitsByClient.Add(clientVisits);
-            db.Visits.AddRange(clientVisits);
-        }
-        await db.SaveChangesAsync(ct);
-
         var ledger = 0;
-        var now = today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        for (var i = 0; i < plans.Count; i++)
+        List<List<Domain.Visits.Visit>> visitsByClient = [];
+        var result = await commands.RunAsync(AuditActor.System, policy: null, async command =>
         {
-            var (client, rng, _, _, _) = plans[i];
-            var history = new List<(DateTime At, long TotalMinor)>();
-            foreach (var visit in visitsByClient[i])
+            var db = command.Db;
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+
+            var plans = new List<(Client Client, Random Rng, DemoVisitFactory.Habits Habits, int Home, List<DateOnly> Days)>(count);
+            for (var index = start; index < start + count; index++)
             {
-                factory.ApplyLoyalty(rng, client, visit, history);
-                history.Add((visit.OccurredAt, visit.TotalMinor));
+                var (rng, homeIndex, _, days) = Plan(seed, index, today);
+                var home = locations[homeIndex];
+                var client = CreateClient(rng, index, home, DemoCatalog.Locations[homeIndex].AreaCodes, days[0]);
+                plans.Add((client, rng, DemoVisitFactory.HabitsFor(rng), home.Id, days));
             }
-            factory.ReviewTier(client, history, now);
-            DemoVisitFactory.ExpireIfIdle(client, client.LastVisitAt, now);
-            ledger += client.Ledger.Count;
+            db.Clients.AddRange(plans.Select(p => p.Client));
+            await db.SaveChangesAsync(ct);
+
+            visitsByClient = new List<List<Domain.Visits.Visit>>(count);
+            foreach (var plan in plans)
+            {
+                var clientVisits = new List<Domain.Visits.Visit>(plan.Days.Count);
+                foreach (var (day, n) in plan.Days.Select((d, n) => (d, n)))
+                {
+                    var locationId = plan.Rng.NextDouble() < 0.95 ? plan.Home : locations[plan.Rng.Next(locations.Count)].Id;
+                    clientVisits.Add(factory.CreateVisit(plan.Rng, plan.Client, plan.Habits, locationId, day, $"{plan.Client.ExternalId}-v{n + 1}"));
+                }
+                visitsByClient.Add(clientVisits);
+                db.Visits.AddRange(clientVisits);
+            }
+            await db.SaveChangesAsync(ct);
+
+            ledger = 0;
+            var now = today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            for (var i = 0; i < plans.Count; i++)
+            {
+                var (client, rng, _, _, _) = plans[i];
+                var history = new List<(DateTime At, long TotalMinor)>();
+                foreach (var visit in visitsByClient[i])
+                {
+                    factory.ApplyLoyalty(rng, client, visit, history);
+                    history.Add((visit.OccurredAt, visit.TotalMinor));
+                }
+                factory.ReviewTier(client, history, now);
+                DemoVisitFactory.ExpireIfIdle(client, client.LastVisitAt, now);
+                ledger += client.Ledger.Count;
+            }
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync(ct);
+            return "Seeded.";
+        }, ct: ct);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"A batch of demo clients from #{start + 1} was not saved: {result.Message}");
         }
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         return (visitsByClient.Sum(v => v.Count), ledger);
     }
 
