@@ -17,6 +17,9 @@ public sealed class Reward
 {
     public const int NameMaxLength = 100;
 
+    /// <summary>The largest points bonus a reward may grant.</summary>
+    public const int MaxPoints = 1_000_000;
+
     private Reward()
     {
     }
@@ -76,10 +79,14 @@ public sealed class Reward
         {
             problems.Add("The estimated cost cannot be negative.");
         }
+        if (estimatedCostMinor > Money.MaxMinor)
+        {
+            problems.Add($"The estimated cost cannot exceed {Money.Format(Money.MaxMinor, "USD")}.");
+        }
         switch (kind)
         {
-            case RewardKind.PointsBonus when points is not > 0:
-                problems.Add("A points bonus needs a positive number of points.");
+            case RewardKind.PointsBonus when points is not (> 0 and <= MaxPoints):
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"A points bonus needs between 1 and {MaxPoints:N0} points."));
                 break;
             case RewardKind.PercentDiscount when percent is not (> 0 and <= 100):
                 problems.Add("A percentage discount must be between 1% and 100%.");

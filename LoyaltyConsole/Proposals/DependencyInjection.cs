@@ -11,7 +11,8 @@ public static class DependencyInjection
             .Validate(o => !string.IsNullOrWhiteSpace(o.OptOutSentence), "Messaging:OptOutSentence is required.")
             .Validate(o => TimeOnly.TryParse(o.QuietHoursStart, System.Globalization.CultureInfo.InvariantCulture, out _)
                 && TimeOnly.TryParse(o.QuietHoursEnd, System.Globalization.CultureInfo.InvariantCulture, out _), "Messaging quiet hours must be times like 08:00.")
-            .Validate(o => o.HighValueThresholdMinor >= 0, "Messaging:HighValueThresholdMinor cannot be negative.")
+            .Validate(o => o.HighValueThresholdMinor is >= 0 and <= Domain.Common.Money.MaxMinor,
+                "Messaging:HighValueThresholdMinor must be between 0 and 100000000000 (minor units).")
             .ValidateOnStart();
         builder.AddDrafting();
         builder.Services.AddSingleton<ProposalService>();

@@ -8,7 +8,9 @@ public static class DependencyInjection
             .Validate(o => o.ValueHorizonMonths is >= 1 and <= 60, "Scoring:ValueHorizonMonths must be between 1 and 60.")
             .Validate(o => o.AnnualDiscountRate is >= 0 and < 1, "Scoring:AnnualDiscountRate must be between 0 and 1.")
             .Validate(o => o.ExpectedVisitsDays is >= 1 and <= 730, "Scoring:ExpectedVisitsDays must be between 1 and 730.")
-            .Validate(o => o.RewardThresholdPoints > 0 && o.PointsExpireAfterDaysIdle > 0, "Scoring reward threshold and expiry must be positive.")
+            .Validate(o => o.RewardThresholdPoints is > 0 and <= 1_000_000 && o.PointsExpireAfterDaysIdle is > 0 and <= 3_650,
+                "Scoring:RewardThresholdPoints must be 1–1,000,000 and Scoring:PointsExpireAfterDaysIdle 1–3,650.")
+            .Validate(o => o.TierClvBoostMinor is null or (>= 0 and <= Domain.Common.Money.MaxMinor), "Scoring:TierClvBoostMinor must be between 0 and 100000000000 (minor units).")
             .Validate(o => o.NightlyLocalHour is >= 0 and <= 23, "Scoring:NightlyLocalHour must be an hour of the day (0–23).")
             .ValidateOnStart();
         builder.Services.AddSingleton<SegmentationService>();

@@ -79,8 +79,12 @@ public sealed class RewardTests
     {
         Assert.Equal("A percentage discount must be between 1% and 100%.",
             Assert.Throws<DomainException>(() => new Reward("Deal", RewardKind.PercentDiscount, null, 120, null, null, 1000, "USD", At, "maya")).Message);
-        Assert.Equal("A points bonus needs a positive number of points.",
+        Assert.Equal("A points bonus needs between 1 and 1,000,000 points.",
             Assert.Throws<DomainException>(() => new Reward("Bonus", RewardKind.PointsBonus, 0, null, null, null, 500, "USD", At, "maya")).Message);
+        Assert.Equal("A points bonus needs between 1 and 1,000,000 points.",
+            Assert.Throws<DomainException>(() => new Reward("Bonus", RewardKind.PointsBonus, int.MaxValue, null, null, null, 500, "USD", At, "maya")).Message);
+        Assert.Equal("The estimated cost cannot exceed $1,000,000,000.00.",
+            Assert.Throws<DomainException>(() => new Reward("Bonus", RewardKind.PointsBonus, 100, null, null, null, long.MaxValue, "USD", At, "maya")).Message);
         Assert.Equal("Name the add-on service or product given.",
             Assert.Throws<DomainException>(() => new Reward("Gift", RewardKind.FreeAddOn, null, null, " ", null, 500, "USD", At, "maya")).Message);
         Assert.Contains("cannot be negative", Assert.Throws<DomainException>(() => new Reward("Bonus", RewardKind.PointsBonus, 100, null, null, null, -1, "USD", At, "maya")).Message, StringComparison.Ordinal);
