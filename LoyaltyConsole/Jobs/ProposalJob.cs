@@ -22,7 +22,7 @@ public sealed class ProposalJob(ProposalService proposals, IDbContextFactory<App
         context.Result = summaries.Count == 0
             ? "No workflow is active."
             : string.Join("; ", summaries.Select(s => s.Skipped
-                ? $"{s.Workflow}: already proposed for {asOf:yyyy-MM-dd}"
-                : $"{s.Workflow}: {s.Pending} to review, {s.Blocked} blocked, {s.Shadow} shadow, {s.Control} control{(s.BreakerReason is null ? "" : $", PAUSED: {s.BreakerReason}")}"));
+                ? $"{s.Workflow}: skipped, {s.SkipReason}"
+                : $"{s.Workflow}: {s.Pending} to review, {s.AutoApproved} approved automatically, {s.Blocked} blocked, {s.Shadow} shadow, {s.Control} control{(s.BreakerReason is null ? "" : $", PAUSED: {s.BreakerReason}")}"));
     }
 }
