@@ -20,6 +20,10 @@ public sealed record FrequencyCap(string Channel, int MaxMessages, TimeSpan Wind
         var inWindow = sentAtUtc.Where(t => t > windowStart && t < windowEnd).OrderBy(t => t).ToList();
         var days = Window.TotalDays;
         var period = days >= 1 && days == Math.Floor(days) ? $"{days:0} day{(days == 1 ? "" : "s")}" : $"{Window.TotalHours:0.#} hours";
+        if (MaxMessages == 0)
+        {
+            return GuardrailResult.Block(Code, $"The cap allows no {Channel} messages to a client.");
+        }
         if (inWindow.Count < MaxMessages)
         {
             return GuardrailResult.Pass(Code, $"{inWindow.Count} {Channel} message(s) within {period} of this one; the cap is {MaxMessages}.");

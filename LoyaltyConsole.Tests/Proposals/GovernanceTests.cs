@@ -271,6 +271,28 @@ public sealed class GovernanceTests
         Assert.Equal(winBack.Version, (await db.Workflows.AsNoTracking().SingleAsync(w => w.Id == winBack.Id, Ct)).Version);
     }
 
+    [Fact]
+    public async Task A_cap_lowered_to_no_messages_after_queueing_refuses_the_approval_and_a_retired_reward_too()
+    {
+        await using var app = new TestApp(clients: 300);
+        var winBack = await WinBackAsync(app);
+        var marketing = AuditActor.From(await app.PrincipalAsync(TestUsers.Marketing));
+        await using var db = await app.CreateDbContextAsync();
+        var queued = await db.Proposals.Where(p => p.WorkflowId == winBack.Id && p.Status == ProposalStatus.PendingReview).Select(p => p.Id).Take(2).ToListAsync(Ct);
+        Assert.Equal(2, queued.Count);
+        await app.ChangeWorkflowAsync(winBack.Id, w => w.Caps with { MaxMessagesPerClient = 0 });
+
+        var noMessages = await app.Get<ReviewService>().ApproveAsync(queued[0], marketing, Ct);
+
+        Assert.Equal("Not approved: The cap allows no SMS messages to a client.", noMessages.Message);
+        await app.ChangeWorkflowAsync(winBack.Id, w => w.Caps with { MaxMessagesPerClient = 1 });
+        var reward = await db.Rewards.AsNoTracking().SingleAsync(r => r.Id == winBack.RewardId, Ct);
+        Assert.Empty(await app.Get<ProgramCatalog>().SaveRewardAsync(reward.Id, new RewardForm(reward.Name, reward.Kind, reward.Points, reward.Percent, reward.Item,
+            reward.DurationDays, reward.EstimatedCostMinor / 100m, false), AuditActor.System, Ct));
+        Assert.StartsWith("Not approved: its reward has been retired", (await app.Get<ReviewService>().ApproveAsync(queued[1], marketing, Ct)).Message, StringComparison.Ordinal);
+        Assert.Equal(0, await db.Proposals.CountAsync(p => queued.Contains(p.Id) && p.Status == ProposalStatus.Approved, Ct));
+    }
+
     private sealed class Shifted(TimeSpan offset) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;

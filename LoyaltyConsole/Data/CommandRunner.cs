@@ -115,6 +115,12 @@ public sealed class CommandRunner(IServiceScopeFactory scopes, AuditLog audit, T
             logger.LogInformation(ex, "A command by {Actor} collided with an existing record", actor.Name);
             return CommandResult.Refused("This would duplicate a record that already exists; reload to see it.");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The transaction rolled back; a fault in one command must not end the person's session (a Blazor circuit) or a job's other work.
+            logger.LogError(ex, "A command by {Actor} failed; nothing was changed", actor.Name);
+            return CommandResult.Refused("Something went wrong and nothing was changed; the error is in the application log.");
+        }
     }
 
     private static async Task<CurrentAccess> AccessOfAsync(ApplicationDbContext db, AuditActor actor, DateTimeOffset now, CancellationToken ct) =>

@@ -120,6 +120,14 @@ public sealed class ProposalService(
                 summary = Skipped(workflow, $"already proposed for {runDate:yyyy-MM-dd}");
                 return summary.SkipReason!;
             }
+            // Drafting may have taken minutes: what was planned under settings changed meanwhile is not written.
+            var current = await db.Workflows.AsNoTracking().Where(w => w.Id == workflow.Id).Select(w => new { w.Version, w.IsPaused, w.Phase }).SingleAsync(ct);
+            var rewardRetired = reward is not null && await db.Rewards.AnyAsync(r => r.Id == reward.Id && !r.IsActive, ct);
+            if (current.Version != workflow.Version || current.IsPaused || current.Phase == WorkflowPhase.Off || rewardRetired)
+            {
+                summary = Skipped(workflow, "its settings changed while it was drafting; the next run proposes under the new ones");
+                return summary.SkipReason!;
+            }
             // Whatever was queued or decided while this run drafted counts: a client is never proposed twice.
             var excluded = await ExcludedClientsAsync(db, workflow, command.Now, ct);
             proposals.RemoveAll(p => excluded.Contains(p.ClientId));
@@ -184,7 +192,8 @@ public sealed class ProposalService(
         CommandContext command, Workflow workflow, DateOnly runDate, List<Proposal> proposals, int targetCount, CancellationToken ct)
     {
         var contacted = proposals.Count(p => p.Status != ProposalStatus.Control);
-        var trailing = await command.Db.Proposals.Where(p => p.WorkflowId == workflow.Id && p.Status != ProposalStatus.Control)
+        // Discarded runs are what the breaker threw away: counting them would raise the average it compares with.
+        var trailing = await command.Db.Proposals.Where(p => p.WorkflowId == workflow.Id && p.Status != ProposalStatus.Control && p.Status != ProposalStatus.Discarded)
             .GroupBy(p => p.RunDate).OrderByDescending(g => g.Key).Take(5).Select(g => g.Count()).ToListAsync(ct);
         var breaker = new CircuitBreaker(workflow.Caps.BreakerMaxShareOfSegment, workflow.Caps.BreakerMaxMultipleOfAverage).Evaluate(contacted, targetCount, trailing);
         if (breaker.Passed)

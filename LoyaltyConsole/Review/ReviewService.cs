@@ -141,6 +141,10 @@ public sealed class ReviewService(
     {
         var db = command.Db;
         var workflow = await db.Workflows.AsNoTracking().SingleAsync(w => w.Id == proposal.WorkflowId, ct);
+        if (proposal.RewardId is { } rewardId && await db.Rewards.AnyAsync(r => r.Id == rewardId && !r.IsActive, ct))
+        {
+            throw CommandContext.Refuse("Not approved: its reward has been retired since it was proposed; reject it, or reactivate the reward.");
+        }
         var location = await db.Locations.AsNoTracking().SingleAsync(l => l.Id == proposal.LocationId, ct);
         var budgets = await db.LocationBudgets.AsNoTracking().Where(b => b.LocationId == proposal.LocationId).ToDictionaryAsync(b => b.LocationId, ct);
         var consent = await db.Clients.AsNoTracking().Where(c => c.Id == proposal.ClientId).Select(c => c.SmsConsent).SingleAsync(ct);
@@ -169,6 +173,11 @@ public sealed class ReviewService(
         {
             await using var fresh = await dbFactory.CreateDbContextAsync(ct);
             var winner = await fresh.Proposals.AsNoTracking().SingleAsync(p => p.Id == proposalId, ct);
+            if (winner.DecidedBy is null)
+            {
+                // The change that won was an edit or an undo, not a decision.
+                return CommandRunner.ConflictMessage;
+            }
             return string.Create(CultureInfo.InvariantCulture,
                 $"Already {winner.Status.ToString().ToLowerInvariant()} by {winner.DecidedBy} at {winner.DecidedAt:yyyy-MM-dd HH:mm} UTC.");
         }, ct: ct);

@@ -27,4 +27,23 @@ public sealed class FrequencyCapTests
         Assert.False(twoPerWeek.Check([Planned.AddDays(-3), Planned.AddDays(-1)], Planned).Passed);
         Assert.True(twoPerWeek.Check([Planned.AddDays(-30), Planned.AddDays(-1)], Planned).Passed);
     }
+
+    [Fact]
+    public void A_cap_of_zero_blocks_every_message_with_or_without_earlier_ones()
+    {
+        var none = OnePerWeek with { MaxMessages = 0 };
+
+        Assert.Equal("The cap allows no SMS messages to a client.", none.Check([], Planned).Reason);
+        Assert.False(none.Check([Planned.AddDays(-1), Planned.AddDays(2)], Planned).Passed);
+    }
+
+    [Fact]
+    public void A_message_already_reserved_for_later_in_the_window_counts()
+    {
+        var blocked = OnePerWeek.Check([Planned.AddDays(3)], Planned);
+
+        Assert.False(blocked.Passed);
+        Assert.StartsWith("1 SMS message(s) already reserved, approved or sent within 7 days of this one", blocked.Reason, StringComparison.Ordinal);
+        Assert.True(OnePerWeek.Check([Planned.AddDays(7)], Planned).Passed);
+    }
 }
