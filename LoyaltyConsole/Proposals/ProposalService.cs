@@ -36,9 +36,6 @@ public sealed class ProposalService(
     /// <summary>Recorded as the decider of proposals approved by an Automated workflow.</summary>
     public const string AutomatedReviewer = "System (automated workflow)";
 
-    /// <summary>Statuses that never keep a client from being proposed again (the run that made them was thrown away).</summary>
-    private static readonly ProposalStatus[] Forgotten = [ProposalStatus.Discarded];
-
     public async Task<IReadOnlyList<WorkflowRunSummary>> RunAsync(DateOnly runDate, AuditActor actor, CancellationToken ct = default)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -77,13 +74,13 @@ public sealed class ProposalService(
             var (targets, segmentsOf) = await TargetsAsync(db, workflow, facts.AsOf, ct);
             targetCount = targets.Count;
             var excluded = await ExcludedClientsAsync(db, workflow, now, ct);
-            var clients = await ClientFactsAsync(db, targets.Select(t => t.ClientId).ToList(), ct);
+            var tiers = await CurrentTiersAsync(db, targets.Select(t => t.ClientId).ToList(), ct);
             var scores = targets.ToDictionary(t => t.ClientId);
             var plan = ProposalPlanner.Plan(workflow, reward,
                 targets.Select(s => new PlanTarget(s.ClientId, s.HomeLocationId, facts.Locations[s.HomeLocationId].TimeZoneId, s.LapseAfter,
-                    IsDemotion(s, clients[s.ClientId].TierId, facts.Tiers))),
+                    IsDemotion(s, tiers[s.ClientId], facts.Tiers))),
                 excluded, now, messaging.Value.QuietHours, messaging.Value.HighValueThresholdMinor);
-            proposals = plan.Select(p => Build(facts, workflow, reward, scores[p.Target.ClientId], clients[p.Target.ClientId].TierId, p, segmentsOf, runDate, now)).ToList();
+            proposals = plan.Select(p => Build(facts, workflow, reward, scores[p.Target.ClientId], tiers[p.Target.ClientId], p, segmentsOf, runDate, now)).ToList();
         }
 
         // The language model is called with no transaction open: reviewers and jobs keep writing meanwhile.
@@ -236,18 +233,16 @@ public sealed class ProposalService(
     private static async Task<HashSet<int>> ExcludedClientsAsync(ApplicationDbContext db, Workflow workflow, DateTime now, CancellationToken ct)
     {
         var since = now.AddDays(-workflow.Caps.CooldownDays);
-        var forgotten = Forgotten.ToList();
-        var ids = await db.Proposals.Where(p => p.WorkflowId == workflow.Id && !forgotten.Contains(p.Status)
+        // A discarded proposal never reached anyone (the breaker threw its run away), so it keeps no client out.
+        var ids = await db.Proposals.Where(p => p.WorkflowId == workflow.Id && p.Status != ProposalStatus.Discarded
                 && (p.Status == ProposalStatus.PendingReview || p.Status == ProposalStatus.Blocked || (p.DecidedAt ?? p.CreatedAt) > since))
             .Select(p => p.ClientId).Distinct().ToListAsync(ct);
         return ids.ToHashSet();
     }
 
-    private static async Task<Dictionary<int, ClientFacts>> ClientFactsAsync(ApplicationDbContext db, List<int> clientIds, CancellationToken ct) =>
-        await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
-            .Select(c => new ClientFacts(c.Id, c.TierId, c.SmsConsent)).ToDictionaryAsync(c => c.Id, ct);
-
-    private sealed record ClientFacts(int Id, int? TierId, Consent SmsConsent);
+    /// <summary>The tier each target holds now; consent is read in the write transaction, where it is checked.</summary>
+    private static async Task<Dictionary<int, int?>> CurrentTiersAsync(ApplicationDbContext db, List<int> clientIds, CancellationToken ct) =>
+        await db.Clients.Where(c => clientIds.Contains(c.Id)).Select(c => new { c.Id, c.TierId }).ToDictionaryAsync(c => c.Id, c => c.TierId, ct);
 
     private static bool IsDemotion(ClientScore score, int? currentTierId, Dictionary<int, TierDefinition> tiers) =>
         currentTierId is { } current && score.EligibleTierId is { } target && tiers[target].Rank < tiers[current].Rank;
