@@ -13,13 +13,14 @@ var isCommand = CommandLine.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 
 builder.AddData();
+// Start-up (schema, roles, demo) runs before every other hosted service, e.g. Data Protection's key ring load.
+builder.AddStartupTasks();
 builder.AddAuditing();
 builder.AddConsoleIdentity();
 builder.AddDemoData();
 builder.AddScoring();
 builder.AddProposals();
 builder.AddReview();
-builder.AddStartupTasks();
 builder.AddJobs();
 builder.AddConsoleUi();
 

@@ -28,6 +28,8 @@ internal sealed class Startup(IServiceProvider root) : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // No audit key, no start: every change is audited, and an unsigned entry would be refused later anyway.
+        _ = root.GetRequiredService<AuditChainKeySource>().Key;
         await root.GetRequiredService<DatabaseInitializer>().MigrateOnStartupAsync(cancellationToken);
 
         await using var scope = root.CreateAsyncScope();

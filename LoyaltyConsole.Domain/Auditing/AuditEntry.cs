@@ -7,7 +7,8 @@ namespace LoyaltyConsole.Domain.Auditing;
 /// <summary>
 /// One append-only, hash-chained record of something a person or the system did. Each entry stores the hash of
 /// the previous entry and the hash of its own canonical content, so editing or deleting any row breaks the chain
-/// from that row on.
+/// from that row on. Entries are signed with the <see cref="AuditChainKey"/> (HMAC), so the chain cannot be rebuilt
+/// without the key; entries written before the chain was keyed keep their plain SHA-256 hash and stay verifiable.
 /// </summary>
 public sealed class AuditEntry
 {
@@ -26,7 +27,7 @@ public sealed class AuditEntry
 
     private AuditEntry(
         long sequence, DateTime at, string actorId, string actorName, string action, string entityType, string? entityId,
-        string? beforeJson, string? afterJson, string previousHash)
+        string? beforeJson, string? afterJson, string previousHash, AuditChainKey? key)
     {
         Sequence = sequence;
         At = at;
@@ -38,7 +39,8 @@ public sealed class AuditEntry
         BeforeJson = beforeJson;
         AfterJson = afterJson;
         PreviousHash = previousHash;
-        Hash = ComputeHash();
+        IsKeyed = key is not null;
+        Hash = ComputeHash(key)!;
     }
 
     public long Id { get; private set; }
@@ -57,9 +59,26 @@ public sealed class AuditEntry
     public string PreviousHash { get; private set; } = "";
     public string Hash { get; private set; } = "";
 
-    /// <summary>Creates the entry that follows <paramref name="previous"/> (null for the first entry).</summary>
+    /// <summary>True when <see cref="Hash"/> is an HMAC with the chain key; false for entries from before the chain was keyed.</summary>
+    public bool IsKeyed { get; private set; }
+
+    /// <summary>Creates the entry that follows <paramref name="previous"/> (null for the first entry), signed with <paramref name="key"/>.</summary>
     public static AuditEntry Append(
+        AuditEntry? previous, AuditChainKey key, DateTime at, string actorId, string actorName, string action, string entityType,
+        string? entityId, string? beforeJson, string? afterJson)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Create(previous, key, at, actorId, actorName, action, entityType, entityId, beforeJson, afterJson);
+    }
+
+    /// <summary>An entry as the console wrote them before the chain was keyed (plain SHA-256); for upgrade tests and tools only.</summary>
+    public static AuditEntry AppendUnkeyed(
         AuditEntry? previous, DateTime at, string actorId, string actorName, string action, string entityType,
+        string? entityId, string? beforeJson, string? afterJson) =>
+        Create(previous, null, at, actorId, actorName, action, entityType, entityId, beforeJson, afterJson);
+
+    private static AuditEntry Create(
+        AuditEntry? previous, AuditChainKey? key, DateTime at, string actorId, string actorName, string action, string entityType,
         string? entityId, string? beforeJson, string? afterJson)
     {
         // Stored times keep whole microseconds on every provider, so the hash is computed over that precision.
@@ -75,11 +94,16 @@ public sealed class AuditEntry
             Guard.OptionalText(entityId, "Entity id", EntityIdMaxLength),
             beforeJson,
             afterJson,
-            previous?.Hash ?? GenesisHash);
+            previous?.Hash ?? GenesisHash,
+            key);
     }
 
-    /// <summary>SHA-256 (hex) of the entry's canonical content, including the previous entry's hash.</summary>
-    public string ComputeHash()
+    /// <summary>
+    /// The entry's hash as it should be: HMAC-SHA-256 with <paramref name="key"/> for a keyed entry, SHA-256 for an
+    /// entry from before the chain was keyed; hex, over the canonical content including the previous entry's hash.
+    /// Null when the entry is keyed and no key is given.
+    /// </summary>
+    public string? ComputeHash(AuditChainKey? key)
     {
         var canonical = new StringBuilder()
             .Append(Sequence).Append('\n')
@@ -93,6 +117,10 @@ public sealed class AuditEntry
             .Append(Escape(AfterJson)).Append('\n')
             .Append(PreviousHash)
             .ToString();
+        if (IsKeyed)
+        {
+            return key?.Sign(canonical + "\nhmac-sha256");
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

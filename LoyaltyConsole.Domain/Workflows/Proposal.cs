@@ -119,6 +119,21 @@ public sealed class Proposal
     /// <summary>A retried or fallback draft, a demotion or a high-value reward always waits for a person, whatever the phase.</summary>
     public bool NeedsPerson => RequiresReview || DraftFlagged;
 
+    /// <summary>
+    /// A copy of a proposal that has not been written yet, for one attempt of a write that the database may retry:
+    /// each attempt evaluates its guardrails and decisions on its own copy, so a retry never sees a failed attempt's.
+    /// </summary>
+    public Proposal CopyUnwritten()
+    {
+        if (Id != 0)
+        {
+            throw new InvalidOperationException("Only a proposal that has not been written can be copied.");
+        }
+        var copy = (Proposal)MemberwiseClone();
+        copy.Guardrails = [.. Guardrails];
+        return copy;
+    }
+
     /// <param name="checksNow">
     /// The caps, consent and quiet hours evaluated again at the moment of approval, with this proposal's own reservation
     /// left out; any failure refuses the approval and says which rule and by how much.

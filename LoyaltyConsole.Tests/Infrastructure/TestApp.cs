@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LoyaltyConsole.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on its own SQLite file, with a small demo business and the demo users. Each instance gets a fresh
+/// The real app on its own database (a SQLite file, or a PostgreSQL database with <c>TEST_DATABASE=PostgreSql</c>; see
+/// <see cref="TestDatabase"/>), with a small demo business and the demo users. Each instance gets a fresh
 /// database, so tests never share state. <paramref name="kestrel"/> serves on a real loopback port for the browser.
 /// Seeding (demo business, scoring, first proposals, users) dominates a host's start, so it runs once per distinct
 /// demo and settings, and every later host starts from a copy of that seeded file.
@@ -18,6 +19,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
 {
     private static readonly ConcurrentDictionary<string, Lazy<string>> Templates = new();
     private static readonly string TemplateDirectory = Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", "templates-" + Environment.ProcessId);
+
+    /// <summary>The audit chain's key for every host of this test run (templates are per run too).</summary>
+    public static readonly string ChainKey = LoyaltyConsole.Domain.Auditing.AuditChainKey.Generate();
 
     public const string Password = "Test-Pass-2026";
 
@@ -30,6 +34,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     private readonly string _environment;
     private bool _buildsTemplate;
+    private string? _databaseName;
 
     /// <param name="services">Replaces app services for this test, e.g. a drafter that takes its time.</param>
     /// <param name="environment">Development, as the README runs it: the demo (and its users) is refused anywhere else.</param>
@@ -51,19 +56,29 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
     }
 
-    public string DatabasePath => Path.Combine(_directory, "test.db");
+    public static TestDatabase Database => TestDatabase.Current;
+
+    /// <summary>This host's database: a file path on SQLite, a database name on PostgreSQL.</summary>
+    public string DatabaseName => _databaseName ??= Database.NewName(_directory);
+
+    public string ConnectionString => Database.ConnectionString(DatabaseName);
+
+    public bool DatabaseExists => Database.Exists(DatabaseName);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // A host whose services are replaced may seed differently (its drafter writes the first drafts): it seeds itself.
-        if (_seedDemo && _services is null && !_buildsTemplate && !File.Exists(DatabasePath))
+        if (_seedDemo && _services is null && !_buildsTemplate && !DatabaseExists)
         {
-            File.Copy(Templates.GetOrAdd(TemplateKey, _ => new Lazy<string>(BuildTemplate)).Value, DatabasePath);
+            Database.CopyTemplate(Templates.GetOrAdd(TemplateKey, _ => new Lazy<string>(BuildTemplate)).Value, DatabaseName);
         }
         // Every host runs the app the way the README does: Development, with static web assets served from the build
         // and the demo users (which start-up refuses outside Development).
         builder.UseEnvironment(_environment);
-        builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={DatabasePath}");
+        builder.UseSetting("Database:Provider", Database.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:DefaultConnection", ConnectionString);
+        builder.UseSetting("Audit:ChainKey", ChainKey);
+        builder.UseSetting("Audit:CheckpointPath", Path.Combine(_directory, "audit-checkpoint.json"));
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:SeedOnEmptyDatabase", _seedDemo ? "true" : "false");
         builder.UseSetting("Demo:Clients", _clients.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -102,44 +117,53 @@ public sealed class TestApp : WebApplicationFactory<Program>
         Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
 
     private string TemplateKey => string.Join("|",
-        [_environment, _clients.ToString(System.Globalization.CultureInfo.InvariantCulture), _seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Database.Provider.ToString(), _environment, _clients.ToString(System.Globalization.CultureInfo.InvariantCulture), _seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             DateOnly.FromDateTime(DateTime.UtcNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             .. _settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")]);
 
-    /// <summary>Starts a host that seeds into its own file, folds the write-ahead log into it, and keeps a copy as the template.</summary>
+    /// <summary>Starts a host that seeds into its own database, seals it, and keeps it (or a copy of the file) as the template.</summary>
     private string BuildTemplate()
     {
         Directory.CreateDirectory(TemplateDirectory);
-        var path = Path.Combine(TemplateDirectory, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(TemplateKey)))[..16] + ".db");
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(TemplateKey)))[..16].ToLowerInvariant();
         var seeding = new TestApp(_clients, _seed, kestrel: false, seedDemo: true, _settings, services: null, _environment) { _buildsTemplate = true };
+        if (Database.Provider != DatabaseProvider.Sqlite)
+        {
+            seeding._databaseName = $"lct_{Environment.ProcessId}_{hash}";
+        }
         try
         {
             _ = seeding.Services;
-            Checkpoint(seeding.DatabasePath);
-            File.Copy(seeding.DatabasePath, path, overwrite: true);
-            return path;
         }
         finally
         {
-            seeding.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            seeding.StopHostOnly();
         }
+        Database.SealTemplate(seeding.DatabaseName);
+        if (Database.Provider != DatabaseProvider.Sqlite)
+        {
+            // Server templates outlive their hosts; the run drops them when it ends.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Database.Drop(seeding.DatabaseName);
+            return seeding.DatabaseName;
+        }
+        var path = Path.Combine(TemplateDirectory, hash + ".db");
+        File.Copy(seeding.DatabaseName, path, overwrite: true);
+        seeding.DeleteFiles();
+        return path;
     }
 
-    private static void Checkpoint(string databasePath)
-    {
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath}"))
-        {
-            connection.Open();
-            using var checkpoint = connection.CreateCommand();
-            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-            checkpoint.ExecuteNonQuery();
-        }
-    }
+    private void StopHostOnly() => base.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Database.Drop(DatabaseName);
+        DeleteFiles();
+        GC.SuppressFinalize(this);
+    }
+
+    private void DeleteFiles()
+    {
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -148,6 +172,5 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             // A file still held by the OS is left for the temp cleaner; it does not affect other tests.
         }
-        GC.SuppressFinalize(this);
     }
 }

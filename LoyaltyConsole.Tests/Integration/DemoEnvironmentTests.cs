@@ -21,7 +21,7 @@ public sealed class DemoEnvironmentTests
         Assert.Contains($"Demo:Enabled is true in the '{environment}' environment", refused.Message, StringComparison.Ordinal);
         Assert.Contains("runs only in Development", refused.Message, StringComparison.Ordinal);
         // Refused before the start-up tasks ran: no database was created, so certainly no demo users.
-        Assert.False(File.Exists(app.DatabasePath));
+        Assert.False(app.DatabaseExists);
     }
 
     [Fact]

@@ -9,13 +9,28 @@ using LoyaltyConsole.Domain.Visits;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
 using LoyaltyConsole.Scoring;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 
 namespace LoyaltyConsole.Data;
 
-public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
-    : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The console's database. SQLite uses this type; SQL Server and PostgreSQL use the derived
+/// <see cref="SqlServerDbContext"/> and <see cref="PostgreSqlDbContext"/>, which differ only in the migrations EF Core
+/// finds for them (each provider keeps its own under Data/Migrations/&lt;Provider&gt;). Code asks for this type.
+/// </summary>
+public class ApplicationDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    public ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected ApplicationDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Location> Locations => Set<Location>();
     public DbSet<Staff> Staff => Set<Staff>();
     public DbSet<Client> Clients => Set<Client>();
@@ -37,6 +52,14 @@ public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> 
     public DbSet<Proposal> Proposals => Set<Proposal>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<LocationBudget> LocationBudgets => Set<LocationBudget>();
+    public DbSet<ProposalRun> ProposalRuns => Set<ProposalRun>();
+    public DbSet<DatabaseLock> Locks => Set<DatabaseLock>();
+
+    /// <summary>ASP.NET Core Data Protection's keys, shared by every app instance (cookies, invite links).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Locks taken in this context's transactions (see <see cref="DatabaseLocks"/>).</summary>
+    internal HashSet<(Guid Transaction, string Name)> HeldLocks { get; } = [];
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,4 +1,6 @@
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace LoyaltyConsole.Data;
 
@@ -9,9 +11,14 @@ public static class DatabaseErrors
     private const int SqliteConstraint = 19;
     private static readonly int[] SqliteUniqueCodes = [2067, 1555];
 
+    // SQL Server: 2601 (duplicate key in a unique index), 2627 (unique or primary key constraint).
+    private static readonly int[] SqlServerUniqueNumbers = [2601, 2627];
+
     public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
     {
         SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint && SqliteUniqueCodes.Contains(sqlite.SqliteExtendedErrorCode),
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqlException sqlServer => SqlServerUniqueNumbers.Contains(sqlServer.Number),
         _ => false,
     };
 }

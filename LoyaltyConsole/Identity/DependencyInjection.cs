@@ -1,6 +1,7 @@
 using LoyaltyConsole.Components.Account;
 using LoyaltyConsole.Data;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace LoyaltyConsole.Identity;
@@ -48,6 +49,12 @@ public static class DependencyInjection
             .AddEntityFrameworkStores<ApplicationDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+
+        // Sign-in cookies, antiforgery tokens and invite links are protected with keys kept in the database, so they
+        // survive a restart and every app instance behind the load balancer accepts what another one issued.
+        services.AddDataProtection()
+            .SetApplicationName("LoyaltyConsole")
+            .PersistKeysToDbContext<ApplicationDbContext>();
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);

@@ -8,7 +8,7 @@ public sealed class VerifyAuditJob(AuditVerifier verifier) : IJob
 {
     public async Task Execute(IJobExecutionContext context)
     {
-        var result = await verifier.VerifyAsync(context.CancellationToken);
+        var result = await verifier.VerifyAndCheckpointAsync(context.CancellationToken);
         if (!result.IsIntact)
         {
             throw new JobExecutionException(result.ToString());

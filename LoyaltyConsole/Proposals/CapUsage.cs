@@ -15,6 +15,8 @@ internal static class CapUsage
         ApplicationDbContext db, Workflow workflow, IReadOnlyDictionary<int, LocationBudget> locationBudgets, IReadOnlyCollection<int> clientIds,
         DateOnly runDate, DateTime messagesFromUtc, long? excludeProposalId, CancellationToken ct)
     {
+        // Held until the transaction ends: a second decision or run reads the caps only after this one's reservations commit.
+        await db.AcquireAsync(DatabaseLock.Ledger, ct);
         var reserving = Proposal.ReservingStatuses.ToList();
         var proposals = db.Proposals.Where(p => reserving.Contains(p.Status));
         if (excludeProposalId is { } excluded)

@@ -66,8 +66,8 @@ public sealed class ProposalService(
         int targetCount;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            // A cheap early exit; the write transaction checks again, so a racing run still adds nothing twice.
-            if (await db.Proposals.AnyAsync(p => p.WorkflowId == workflow.Id && p.RunDate == runDate, ct))
+            // A cheap early exit; the unique run record refuses a racing run at the write anyway.
+            if (await db.ProposalRuns.AnyAsync(r => r.WorkflowId == workflow.Id && r.RunDate == runDate, ct))
             {
                 return Skipped(workflow, $"already proposed for {runDate:yyyy-MM-dd}");
             }
@@ -109,14 +109,21 @@ public sealed class ProposalService(
     {
         var settings = messaging.Value;
         WorkflowRunSummary? summary = null;
+        var drafted = proposals;
         var result = await commands.RunAsync(actor, policy: null, async command =>
         {
             var db = command.Db;
-            if (await db.Proposals.AnyAsync(p => p.WorkflowId == workflow.Id && p.RunDate == runDate, ct))
+            // Claim the day first: of two runs racing for it, the second waits here for the first to commit and is
+            // then refused by the unique (workflow, day) index; the check before it is only the cheap path.
+            if (await db.ProposalRuns.AnyAsync(r => r.WorkflowId == workflow.Id && r.RunDate == runDate, ct))
             {
                 summary = Skipped(workflow, $"already proposed for {runDate:yyyy-MM-dd}");
                 return summary.SkipReason!;
             }
+            var run = db.ProposalRuns.Add(new ProposalRun(workflow.Id, runDate, command.Now, drafted.Count)).Entity;
+            await command.SaveAsync();
+            // The database may retry this whole write: each attempt works on fresh copies of what was drafted.
+            proposals = drafted.Select(p => p.CopyUnwritten()).ToList();
             // Drafting may have taken minutes: what was planned under settings changed meanwhile is not written.
             var current = await db.Workflows.AsNoTracking().Where(w => w.Id == workflow.Id).Select(w => new { w.Version, w.IsPaused, w.Phase }).SingleAsync(ct);
             var rewardRetired = reward is not null && await db.Rewards.AnyAsync(r => r.Id == reward.Id && !r.IsActive, ct);
@@ -158,6 +165,7 @@ public sealed class ProposalService(
                     proposal.Approve(AutomatedReviewer, command.Now, []);
                 }
             }
+            run.Wrote(proposals.Count);
             db.Proposals.AddRange(proposals);
             await command.SaveAsync();
             foreach (var proposal in proposals)
@@ -176,7 +184,12 @@ public sealed class ProposalService(
         }, ct: ct);
         if (!result.Succeeded)
         {
-            // A duplicate from a racing run, or a rule broken by bad data: the run of this workflow adds nothing, the others go on.
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            if (await db.ProposalRuns.AnyAsync(r => r.WorkflowId == workflow.Id && r.RunDate == runDate, ct))
+            {
+                return Skipped(workflow, $"already proposed for {runDate:yyyy-MM-dd} by a run at the same time");
+            }
+            // A rule broken by bad data: the run of this workflow adds nothing, the others go on.
             logger.LogWarning("Proposals of {Workflow} for {RunDate:yyyy-MM-dd} were not written: {Reason}", workflow.Name, runDate, result.Message);
             return Skipped(workflow, result.Message);
         }
@@ -323,7 +336,8 @@ public sealed class ProposalService(
     /// <summary>The facts every workflow of a run reads, loaded once before any workflow is planned.</summary>
     private sealed class RunFacts
     {
-        private readonly Dictionary<Proposal, ClientScore> _scores = new(ReferenceEqualityComparer.Instance);
+        // One score per client as of the run's day, whichever workflow (or retried copy) the proposal belongs to.
+        private readonly Dictionary<int, ClientScore> _scores = [];
 
         public required DateOnly AsOf { get; init; }
         public required string ModelVersion { get; init; }
@@ -335,9 +349,9 @@ public sealed class ProposalService(
         public required Dictionary<int, string> SegmentNames { get; init; }
         public required Dictionary<int, LocationBudget> LocationBudgets { get; init; }
 
-        public void Remember(Proposal proposal, ClientScore score) => _scores[proposal] = score;
+        public void Remember(Proposal proposal, ClientScore score) => _scores[proposal.ClientId] = score;
 
-        public ClientScore ScoreOf(Proposal proposal) => _scores[proposal];
+        public ClientScore ScoreOf(Proposal proposal) => _scores[proposal.ClientId];
 
         public static async Task<RunFacts> ReadAsync(IDbContextFactory<ApplicationDbContext> dbFactory, CancellationToken ct)
         {

@@ -98,3 +98,23 @@ internal sealed class LocationBudgetConfiguration : IEntityTypeConfiguration<Loc
         builder.HasIndex(b => b.LocationId).IsUnique();
     }
 }
+
+internal sealed class ProposalRunConfiguration : IEntityTypeConfiguration<ProposalRun>
+{
+    public void Configure(EntityTypeBuilder<ProposalRun> builder)
+    {
+        builder.HasOne<Workflow>().WithMany().HasForeignKey(r => r.WorkflowId).OnDelete(DeleteBehavior.Restrict);
+        // A workflow's proposals are written once per day: the second of two racing runs violates this and is skipped.
+        builder.HasIndex(r => new { r.WorkflowId, r.RunDate }).IsUnique();
+    }
+}
+
+internal sealed class DatabaseLockConfiguration : IEntityTypeConfiguration<DatabaseLock>
+{
+    public void Configure(EntityTypeBuilder<DatabaseLock> builder)
+    {
+        builder.HasKey(l => l.Name);
+        builder.Property(l => l.Name).HasMaxLength(DatabaseLock.NameMaxLength);
+        builder.HasData(DatabaseLock.All.Select(name => new DatabaseLock { Name = name, Version = 0 }));
+    }
+}

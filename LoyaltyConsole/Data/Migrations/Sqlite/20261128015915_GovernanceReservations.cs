@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace LoyaltyConsole.Data.Migrations
+namespace LoyaltyConsole.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class GovernanceReservations : Migration

@@ -9,11 +9,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace LoyaltyConsole.Data.Migrations
+namespace LoyaltyConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(ApplicationDbContext))]
-    [Migration("20261123171555_LocationBudgets")]
-    partial class LocationBudgets
+    [Migration("20261128015915_GovernanceReservations")]
+    partial class GovernanceReservations
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -629,6 +629,17 @@ namespace LoyaltyConsole.Data.Migrations
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("DraftFlagged")
                         .HasColumnType("INTEGER");
 
@@ -663,6 +674,10 @@ namespace LoyaltyConsole.Data.Migrations
                     b.Property<int>("LocationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OriginalDraftText")
+                        .HasMaxLength(1600)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("PlannedSendAtUtc")
                         .HasColumnType("TEXT");
 
@@ -676,6 +691,10 @@ namespace LoyaltyConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RequiresReview")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("RewardId")
@@ -700,6 +719,11 @@ namespace LoyaltyConsole.Data.Migrations
                     b.HasIndex("ClientId", "Status");
 
                     b.HasIndex("Status", "LocationId");
+
+                    b.HasIndex("WorkflowId", "ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Proposals_OneOpenPerWorkflowAndClient")
+                        .HasFilter("\"Status\" IN ('PendingReview', 'Blocked')");
 
                     b.HasIndex("WorkflowId", "ClientId", "RunDate")
                         .IsUnique();
@@ -839,6 +863,9 @@ namespace LoyaltyConsole.Data.Migrations
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("BudgetPeriodDays")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("CooldownDays")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<long?>("CostPerClientMinor")
@@ -1011,6 +1038,10 @@ namespace LoyaltyConsole.Data.Migrations
 
                     b.Property<string>("AcknowledgedBy")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgementNote")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")

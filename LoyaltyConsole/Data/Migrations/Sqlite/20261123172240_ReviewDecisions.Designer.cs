@@ -9,11 +9,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace LoyaltyConsole.Data.Migrations
+namespace LoyaltyConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(ApplicationDbContext))]
-    [Migration("20261123170346_Workflows")]
-    partial class Workflows
+    [Migration("20261123172240_ReviewDecisions")]
+    partial class ReviewDecisions
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -577,6 +577,37 @@ namespace LoyaltyConsole.Data.Migrations
                     b.ToTable("VisitLines");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Domain.Workflows.LocationBudget", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CapMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeriodDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId")
+                        .IsUnique();
+
+                    b.ToTable("LocationBudgets");
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Domain.Workflows.Proposal", b =>
                 {
                     b.Property<long>("Id")
@@ -597,6 +628,17 @@ namespace LoyaltyConsole.Data.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("DraftFlagged")
                         .HasColumnType("INTEGER");
@@ -632,6 +674,10 @@ namespace LoyaltyConsole.Data.Migrations
                     b.Property<int>("LocationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OriginalDraftText")
+                        .HasMaxLength(1600)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("PlannedSendAtUtc")
                         .HasColumnType("TEXT");
 
@@ -645,6 +691,10 @@ namespace LoyaltyConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RequiresReview")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("RewardId")
@@ -1487,6 +1537,15 @@ namespace LoyaltyConsole.Data.Migrations
                     b.HasOne("LoyaltyConsole.Domain.Visits.Visit", null)
                         .WithMany("Lines")
                         .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Domain.Workflows.LocationBudget", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LoyaltyConsole.Data.Migrations
+namespace LoyaltyConsole.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class InitialSchema : Migration

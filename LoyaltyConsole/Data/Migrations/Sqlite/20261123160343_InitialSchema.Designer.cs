@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace LoyaltyConsole.Data.Migrations
+namespace LoyaltyConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(ApplicationDbContext))]
     [Migration("20261123160343_InitialSchema")]
