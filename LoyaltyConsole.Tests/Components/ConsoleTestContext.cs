@@ -58,3 +58,14 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 }
+
+public static class RenderedComponentExtensions
+{
+    /// <summary>
+    /// Finds and clicks on the renderer's own thread, so a render in between (a grid filling in its rows) can never
+    /// leave the click on an element that has just been replaced.
+    /// </summary>
+    public static Task ClickAsync<TComponent>(this IRenderedComponent<TComponent> cut, string selector, Func<AngleSharp.Dom.IElement, bool>? which = null)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => cut.FindAll(selector).First(which ?? (_ => true)).Click());
+}

@@ -69,7 +69,8 @@ public sealed class ProgramEditorTests : ConsoleTestContext
         var cut = Render<ProgramPage>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#workflows-table tbody tr")), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("#workflows-table tbody tr")[0].Click();
+        await cut.ClickAsync("#workflows-table tbody tr");
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#workflow-editor")), TimeSpan.FromSeconds(5));
         cut.Find("#workflow-pilot").Change("150");
         cut.Find("#save-workflow").Click();
         cut.WaitForAssertion(() => Assert.Contains("The pilot percentage must be between 0 and 100.", cut.FindAll(".workflow-error").Select(e => e.TextContent.Trim())), TimeSpan.FromSeconds(5));
@@ -88,7 +89,8 @@ public sealed class ProgramEditorTests : ConsoleTestContext
         var cut = Render<ProgramPage>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#workflows-table tbody tr")), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("#workflows-table tbody tr")[0].Click();
+        await cut.ClickAsync("#workflows-table tbody tr");
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#workflow-editor")), TimeSpan.FromSeconds(5));
         cut.Find("#workflow-per-client").Change("100000000000000000000");
         cut.Find("#workflow-cooldown").Change("400");
         cut.Find("#save-workflow").Click();

@@ -38,7 +38,7 @@ public sealed class ReviewPageTests : ConsoleTestContext
         var cut = Render<ReviewPage>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        await cut.ClickAsync("#review-grid tbody tr.clickable");
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
         Assert.NotEmpty(cut.FindAll(".guardrail-result"));
 
@@ -61,8 +61,7 @@ public sealed class ReviewPageTests : ConsoleTestContext
         var before = (await App.Get<ReviewQueue>().CountsAsync(scope, TestContext.Current.CancellationToken))[ReviewTab.Sms];
 
         // Rows without a red flag pass every guardrail.
-        var row = cut.FindAll("#review-grid tbody tr.clickable").First(r => r.QuerySelectorAll(".mud-chip").Length == 0);
-        row.Click();
+        await cut.ClickAsync("#review-grid tbody tr.clickable", r => r.QuerySelectorAll(".mud-chip").Length == 0);
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#approve")), TimeSpan.FromSeconds(5));
         cut.Find("#approve").Click();
 
@@ -81,7 +80,7 @@ public sealed class ReviewPageTests : ConsoleTestContext
         var cut = Render<ReviewPage>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        await cut.ClickAsync("#review-grid tbody tr.clickable");
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
         Assert.NotEmpty(cut.FindAll("#sms-preview"));
         Assert.NotEmpty(cut.FindAll("#evidence tr"));
@@ -103,7 +102,7 @@ public sealed class ReviewPageTests : ConsoleTestContext
         var cut = Render<ReviewPage>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        await cut.ClickAsync("#review-grid tbody tr.clickable");
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
         foreach (var control in new[] { "#approve", "#reject", "#reject-reason", "#sms-edit", ".row-check" })
         {
@@ -128,7 +127,7 @@ public sealed class ReviewPageTests : ConsoleTestContext
         cut.Find("#tab-TierChanges").Click();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-grid tbody tr.clickable")), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("#review-grid tbody tr.clickable")[0].Click();
+        await cut.ClickAsync("#review-grid tbody tr.clickable");
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
         await using var db = await App.CreateDbContextAsync();
         var tierNames = await db.Tiers.Select(t => t.Name).ToListAsync(TestContext.Current.CancellationToken);
@@ -226,7 +225,7 @@ public sealed class ReviewKeyboardTests : ConsoleTestContext
         var cut = Render<ReviewPage>();
         cut.WaitForAssertion(() => Assert.True(cut.FindAll("#review-grid tbody tr.clickable").Count >= 2), TimeSpan.FromSeconds(10));
         // A proposal without guardrail flags, so that A would approve it if the key reached the queue.
-        cut.FindAll("#review-grid tbody tr.clickable").First(r => r.QuerySelectorAll(".mud-chip").Length == 0).Click();
+        await cut.ClickAsync("#review-grid tbody tr.clickable", r => r.QuerySelectorAll(".mud-chip").Length == 0);
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#review-detail")), TimeSpan.FromSeconds(5));
         var selected = cut.Find("#review-detail h6").TextContent;
 

@@ -1,5 +1,6 @@
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
+using LoyaltyConsole.Domain.Auditing;
 using LoyaltyConsole.Features.Users;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Tests.Infrastructure;
@@ -94,8 +95,16 @@ public sealed class AuditLogTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(Ct));
         db.ChangeTracker.Clear();
 
-        var sqlError = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET ActorName = 'x'", Ct));
-        Assert.Contains("append-only", sqlError.Message, StringComparison.Ordinal);
+        foreach (var sql in new[] { """UPDATE "AuditEntries" SET "ActorName" = 'x'""", """DELETE FROM "AuditEntries" WHERE "Sequence" = 1""" })
+        {
+            var sqlError = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync(sql, Ct));
+            Assert.Contains("append-only", sqlError.Message, StringComparison.Ordinal);
+        }
+        if (TestApp.Database.Provider == DatabaseProvider.PostgreSql)
+        {
+            var truncate = await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("""TRUNCATE "AuditEntries" """, Ct));
+            Assert.Contains("append-only", truncate.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -107,13 +116,62 @@ public sealed class AuditLogTests
         Assert.True(count >= 3, "seeding writes several entries");
 
         // An attacker with database access removes the trigger and edits entry #2.
-        await db.Database.ExecuteSqlRawAsync("DROP TRIGGER AuditEntries_NoUpdate", Ct);
-        await db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET AfterJson = 'tampered' WHERE Sequence = 2", Ct);
+        await DropAppendOnlyTriggersAsync(db);
+        await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "AfterJson" = 'tampered' WHERE "Sequence" = 2""", Ct);
 
         var result = await app.Get<AuditVerifier>().VerifyAsync(Ct);
 
         Assert.False(result.IsIntact);
         Assert.Equal(2, result.FirstBrokenSequence);
         Assert.Equal(1, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task An_entry_appended_in_SQL_without_the_chain_key_does_not_verify()
+    {
+        await using var app = new TestApp(clients: 10);
+        await using var db = await app.CreateDbContextAsync();
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).FirstAsync(Ct);
+        // Everything the attacker can compute without the key: a well-formed entry with a correct SHA-256 link.
+        var forged = AuditEntry.AppendUnkeyed(last, DateTime.UtcNow, "x", "someone", "user.created", "User", "1", null, "{}");
+        db.AuditEntries.Add(forged);
+        await db.SaveChangesAsync(Ct);
+
+        var result = await app.Get<AuditVerifier>().VerifyAsync(Ct);
+
+        Assert.Equal(forged.Sequence, result.FirstBrokenSequence);
+        Assert.Contains("not signed with the chain key", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Entries_removed_from_the_end_after_a_nightly_checkpoint_are_reported()
+    {
+        await using var app = new TestApp(clients: 10);
+        var verifier = app.Get<AuditVerifier>();
+        var checkpointed = await verifier.VerifyAndCheckpointAsync(Ct);
+        Assert.True(checkpointed.IsIntact);
+        Assert.True(File.Exists(verifier.CheckpointPath));
+        await using var db = await app.CreateDbContextAsync();
+
+        await DropAppendOnlyTriggersAsync(db);
+        var keep = checkpointed.Newest!.Sequence - 2;
+        await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditEntries" WHERE "Sequence" > {keep}""", Ct);
+        var result = await verifier.VerifyAsync(Ct);
+
+        Assert.False(result.IsIntact);
+        Assert.Contains("removed from the end", result.Problem, StringComparison.Ordinal);
+    }
+
+    private static async Task DropAppendOnlyTriggersAsync(ApplicationDbContext db)
+    {
+        string[] statements = TestApp.Database.Provider switch
+        {
+            DatabaseProvider.PostgreSql => ["""DROP TRIGGER "AuditEntries_NoUpdateOrDelete" ON "AuditEntries" """],
+            _ => ["DROP TRIGGER AuditEntries_NoUpdate", "DROP TRIGGER AuditEntries_NoDelete"],
+        };
+        foreach (var sql in statements)
+        {
+            await db.Database.ExecuteSqlRawAsync(sql, Ct);
+        }
     }
 }

@@ -11,12 +11,15 @@ public sealed class DatabaseLock
     /// <summary>Appending to the audit chain, and reading and reserving against the program's caps.</summary>
     public const string Ledger = "ledger";
 
+    /// <summary>Changing who is an active Admin: the last one can never be removed or locked, even by two admins at once.</summary>
+    public const string Access = "access";
+
     public string Name { get; set; } = "";
 
     /// <summary>Bumped by every acquisition; its value means nothing else.</summary>
     public long Version { get; set; }
 
-    public static IReadOnlyList<string> All { get; } = [Ledger];
+    public static IReadOnlyList<string> All { get; } = [Ledger, Access];
 }
 
 public static class DatabaseLocks

@@ -21,8 +21,8 @@ public sealed class AuditQuery(IDbContextFactory<ApplicationDbContext> dbFactory
         var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
-            var like = $"%{filter.Actor.Trim()}%";
-            entries = entries.Where(e => EF.Functions.Like(e.ActorName, like) || e.ActorId == filter.Actor.Trim());
+            var actor = filter.Actor.Trim();
+            entries = entries.WhereAnyMatches(db, (e => e.ActorName, TextSearch.ContainsPattern(actor)), (e => e.ActorId, TextSearch.Escape(actor)));
         }
         if (!string.IsNullOrWhiteSpace(filter.Action))
         {

@@ -59,13 +59,12 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var term = query.Search.Trim();
-            var like = $"%{EscapeLike(term)}%";
+            var like = TextSearch.ContainsPattern(term);
             var digits = new string(term.Where(char.IsAsciiDigit).ToArray());
-            var phoneLike = digits.Length >= 3 ? $"%{digits}%" : null;
-            clients = clients.Where(c =>
-                EF.Functions.Like(c.FirstName + " " + c.LastName, like, "\\")
-                || EF.Functions.Like(c.Email!, like, "\\")
-                || (phoneLike != null && EF.Functions.Like(c.PhoneE164!, phoneLike)));
+            (System.Linq.Expressions.Expression<Func<Client, string?>>, string)[] fields = digits.Length >= 3
+                ? [(c => c.FirstName + " " + c.LastName, like), (c => c.Email, like), (c => c.PhoneE164, $"%{digits}%")]
+                : [(c => c.FirstName + " " + c.LastName, like), (c => c.Email, like)];
+            clients = clients.WhereAnyMatches(db, fields);
         }
         if (query.LocationId is { } locationId)
         {
@@ -177,7 +176,4 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
         var locations = await db.Locations.AsNoTracking().VisibleTo(scope).CountAsync(ct);
         return new ClientStats(clients, visits, locations);
     }
-
-    private static string EscapeLike(string term) =>
-        term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -181,6 +181,8 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, CommandRunne
     /// <summary>Refuses a change that would leave no Admin who can sign in.</summary>
     private async Task EnsureAnotherActiveAdminAsync(ApplicationDbContext db, ApplicationUser target, string verb, CancellationToken ct)
     {
+        // Held to the end of the transaction: two admins locking each other at once are counted one after the other.
+        await db.AcquireAsync(DatabaseLock.Access, ct);
         var adminRoleId = await db.Roles.Where(r => r.Name == Roles.Admin).Select(r => r.Id).SingleAsync(ct);
         var otherAdmins = await (from ur in db.UserRoles
                                  join u in db.Users on ur.UserId equals u.Id

@@ -41,6 +41,11 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                         {
                             Name = "ledger",
                             Version = 0L
+                        },
+                        new
+                        {
+                            Name = "access",
+                            Version = 0L
                         });
                 });
 

@@ -41,6 +41,11 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                         {
                             Name = "ledger",
                             Version = 0L
+                        },
+                        new
+                        {
+                            Name = "access",
+                            Version = 0L
                         });
                 });
 

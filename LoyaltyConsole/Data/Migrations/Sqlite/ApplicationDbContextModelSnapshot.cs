@@ -36,6 +36,11 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                         {
                             Name = "ledger",
                             Version = 0L
+                        },
+                        new
+                        {
+                            Name = "access",
+                            Version = 0L
                         });
                 });
 
