@@ -1,17 +1,36 @@
 #!/usr/bin/env bash
-# Runs every test (domain, bUnit, integration on SQLite, end-to-end in Chromium) and ends with one summary line:
+# Runs every test (domain, bUnit, integration, end-to-end in Chromium) twice: on SQLite, the embedded default, and on
+# PostgreSQL, a throwaway server started here (scripts/postgres-cluster.sh) and stopped at the end. Tests that touch
+# only code run in both passes too; they are quick. Ends with one summary line over both runs:
 #   N passed, N failed[, N skipped]
+# TEST_DATABASES=Sqlite (or PostgreSql) runs one pass only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-prerequisites.sh || exit 1
 
 results="$(mktemp -d)"
+pg_started=""
+cleanup() {
+    if [ -n "$pg_started" ]; then bash scripts/postgres-cluster.sh stop >/dev/null 2>&1 || true; fi
+    rm -rf "$results"
+}
+trap cleanup EXIT
+
 dotnet restore LoyaltyConsole.sln --nologo -v quiet || exit 1
 dotnet build LoyaltyConsole.sln --no-restore --nologo -v quiet -c Debug -warnaserror || { echo "0 passed, 1 failed"; exit 1; }
-dotnet test LoyaltyConsole.sln --no-build --nologo -c Debug \
-    --logger "trx;LogFileName=results.trx" --results-directory "$results"
-status=$?
+
+status=0
+for database in ${TEST_DATABASES:-Sqlite PostgreSql}; do
+    echo "=== Tests on $database ==="
+    if [ "$database" = "PostgreSql" ]; then
+        connection="$(bash scripts/postgres-cluster.sh start)" || { echo "PostgreSQL did not start"; echo "0 passed, 1 failed"; exit 1; }
+        pg_started=1
+        export TEST_POSTGRES_CONNECTION="$connection"
+    fi
+    TEST_DATABASE="$database" dotnet test LoyaltyConsole.sln --no-build --nologo -c Debug \
+        --logger "trx;LogFileName=$database.trx" --results-directory "$results/$database" || status=1
+done
 
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
@@ -26,5 +45,4 @@ if skipped:
     line += f", {skipped} skipped"
 print(line)
 PY
-rm -rf "$results"
 exit $status
