@@ -41,7 +41,7 @@ public sealed class ProgramCatalog(IDbContextFactory<ApplicationDbContext> dbFac
         var result = await commands.RunAsync(actor, Policies.ManageProgram, async command =>
         {
             var db = command.Db;
-            var currency = await db.Locations.Select(l => l.Currency).FirstOrDefaultAsync(ct) ?? "USD";
+            var currency = await db.Locations.OrderBy(l => l.Id).Select(l => l.Currency).FirstOrDefaultAsync(ct) ?? "USD";
             var cost = Money.ParseMajor(form.EstimatedCost, "The estimated cost");
             if (await db.Rewards.AnyAsync(r => r.Name == form.Name.Trim() && r.Id != id, ct))
             {
