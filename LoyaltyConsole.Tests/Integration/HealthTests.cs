@@ -15,7 +15,13 @@ public sealed class HealthTests
         await using var app = new TestApp(clients: 5, seedDemo: false);
         var client = app.CreateClient(new() { AllowAutoRedirect = false });
 
+        // Quartz's hosted service starts the scheduler in the background once the app has started: until then, Unhealthy.
         var healthy = await client.GetAsync("/health", Ct);
+        for (var waited = 0; waited < 100 && healthy.StatusCode != HttpStatusCode.OK; waited++)
+        {
+            await Task.Delay(100, Ct);
+            healthy = await client.GetAsync("/health", Ct);
+        }
 
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         Assert.Equal("Healthy", await healthy.Content.ReadAsStringAsync(Ct));

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Quartz;
 using Quartz.Impl;
@@ -14,7 +15,13 @@ using Quartz.Impl.Matchers;
 
 namespace LoyaltyConsole.Tests.Jobs;
 
-/// <summary>Quartz's clustered job store on a real PostgreSQL server, configured as the app configures it.</summary>
+/// <summary>
+/// Quartz's clustered job store on a real PostgreSQL server, configured as the app configures it. Quartz 3 logs through
+/// one logger factory for the whole process, which each test host replaces when it starts and disposes when it stops;
+/// these tests build schedulers outside any host, so they run alone, each with a logger factory of its own.
+/// </summary>
+[Collection(nameof(ClusteredSchedulerTests))]
+[CollectionDefinition(nameof(ClusteredSchedulerTests), DisableParallelization = true)]
 public sealed class ClusteredSchedulerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -110,6 +117,30 @@ public sealed class ClusteredSchedulerTests
     }
 
     [Fact]
+    public async Task Schedulers_on_different_databases_in_one_process_each_write_to_their_own()
+    {
+        await using var one = await ScratchPostgresDatabase.CreateAsync(Ct);
+        await using var two = await ScratchPostgresDatabase.CreateAsync(Ct);
+        await MigrateAsync(one);
+        await MigrateAsync(two);
+        var first = await CreateInstanceAsync("one-" + Guid.NewGuid().ToString("N")[..8], one);
+        var second = await CreateInstanceAsync("two-" + Guid.NewGuid().ToString("N")[..8], two);
+        try
+        {
+            await ScheduleReconciler.ApplyAsync(first, [new(Counting, typeof(CountingJob), null, "UTC")], Ct);
+            await ScheduleReconciler.ApplyAsync(second, [new(Other, typeof(CountingJob), null, "UTC")], Ct);
+
+            Assert.Equal([Counting.Name], await StoredJobsAsync(one));
+            Assert.Equal([Other.Name], await StoredJobsAsync(two));
+        }
+        finally
+        {
+            await first.Shutdown(Ct);
+            await second.Shutdown(Ct);
+        }
+    }
+
+    [Fact]
     public async Task On_a_server_database_the_app_stores_its_jobs_in_the_clustered_store_and_reports_it_healthy()
     {
         await using var database = await ScratchPostgresDatabase.CreateAsync(Ct);
@@ -132,13 +163,19 @@ public sealed class ClusteredSchedulerTests
         try
         {
             var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct);
+            // Quartz's hosted service starts the scheduler once the application has started, in the background.
+            for (var waited = 0; waited < 100 && scheduler.InStandbyMode; waited++)
+            {
+                await Task.Delay(100, Ct);
+            }
             var metaData = await scheduler.GetMetaData(Ct);
             var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
 
             Assert.True(metaData.JobStoreClustered);
             Assert.NotEqual("NON_CLUSTERED", metaData.SchedulerInstanceId);
-            Assert.Equal(HealthStatus.Healthy, health.Entries["scheduler"].Status);
-            Assert.Contains("clustered job store", health.Entries["scheduler"].Description, StringComparison.Ordinal);
+            var check = health.Entries["scheduler"];
+            Assert.True(check.Status == HealthStatus.Healthy, $"{check.Status}: {check.Description} {check.Exception}");
+            Assert.Contains("clustered job store", check.Description, StringComparison.Ordinal);
             await using var connection = database.OpenConnection();
             await using var command = new NpgsqlCommand("SELECT job_name FROM qrtz_triggers ORDER BY job_name", connection);
             var scheduled = new List<string>();
@@ -168,6 +205,7 @@ public sealed class ClusteredSchedulerTests
     /// <summary>An app instance's scheduler, not started: the app's clustered store configuration, with the app's scheduler name shared.</summary>
     private static async Task<IScheduler> CreateInstanceAsync(string name, ScratchPostgresDatabase database)
     {
+        Quartz.Logging.LogContext.SetCurrentLogProvider(NullLoggerFactory.Instance);
         var scheduler = await SchedulerBuilder.Create()
             .WithName(name)
             .UseClusteredJobStore(DatabaseProvider.PostgreSql, database.ConnectionString)
@@ -175,6 +213,19 @@ public sealed class ClusteredSchedulerTests
         // Quartz keeps one scheduler per name in a process; two app instances are two processes, so let this one go.
         SchedulerRepository.Instance.Remove(name);
         return scheduler;
+    }
+
+    private static async Task<List<string>> StoredJobsAsync(ScratchPostgresDatabase database)
+    {
+        await using var connection = database.OpenConnection();
+        await using var command = new NpgsqlCommand("SELECT job_name FROM qrtz_job_details ORDER BY job_name", connection);
+        var jobs = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            jobs.Add(reader.GetString(0));
+        }
+        return jobs;
     }
 
     /// <summary>The instances that record themselves alive in the store: both, when they form one cluster.</summary>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using LoyaltyConsole.Data;
 using Quartz;
 
@@ -37,6 +39,10 @@ public static class ClusteredJobStore
 
     private static void Configure(SchedulerBuilder.PersistentStoreOptions store, DatabaseProvider provider, string connectionString)
     {
+        // Quartz registers data sources by name for the whole process: schedulers on different databases in one process
+        // (test hosts) must not share a name, or the last one registered serves them all. Named after the connection
+        // string's hash, not the string, which holds a password.
+        var dataSource = "LoyaltyConsole-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(connectionString)))[..16];
         store.UseClustering(cluster =>
         {
             cluster.CheckinInterval = CheckinInterval;
@@ -52,14 +58,14 @@ public static class ClusteredJobStore
                 {
                     ado.ConnectionString = connectionString;
                     ado.TablePrefix = TablePrefix;
-                });
+                }, dataSource);
                 break;
             case DatabaseProvider.SqlServer:
                 store.UseSqlServer(ado =>
                 {
                     ado.ConnectionString = connectionString;
                     ado.TablePrefix = TablePrefix;
-                });
+                }, dataSource);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Only a server database can hold a clustered job store; SQLite keeps the jobs in memory.");

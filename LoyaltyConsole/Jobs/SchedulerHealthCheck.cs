@@ -22,7 +22,8 @@ internal sealed class SchedulerHealthCheck(ISchedulerFactory schedulerFactory) :
         }
         if (scheduler.InStandbyMode)
         {
-            return HealthCheckResult.Unhealthy("The scheduler is in standby: it fires nothing.");
+            // Also the state of the moments while it starts: Quartz's hosted service starts it once the app has started.
+            return HealthCheckResult.Unhealthy("The scheduler is in standby (paused, or still starting): it fires nothing.");
         }
         var metaData = await scheduler.GetMetaData(cancellationToken);
         if (!metaData.JobStoreClustered)
