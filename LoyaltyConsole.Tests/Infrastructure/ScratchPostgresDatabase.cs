@@ -8,7 +8,7 @@ namespace LoyaltyConsole.Tests.Infrastructure;
 /// </summary>
 public sealed class ScratchPostgresDatabase : IAsyncDisposable
 {
-    public const string ServerVariable = "TEST_POSTGRES_CONNECTION";
+    public const string ServerVariable = TestDatabase.PostgresConnectionVariable;
 
     private readonly string _server;
     private readonly string _name;
