@@ -17,14 +17,14 @@ internal sealed class ScheduleReconciler(
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         var plan = await ApplyAsync(scheduler, configured, cancellationToken);
-        var changed = plan.Jobs.Where(j => j.Change is ScheduleChange.Schedule or ScheduleChange.Unschedule).ToList();
-        if (changed.Count > 0 || plan.Delete.Count > 0)
+        var changes = plan.Jobs
+            .Where(j => j.Change is ScheduleChange.Schedule or ScheduleChange.Unschedule)
+            .Select(j => j.Change == ScheduleChange.Schedule ? $"{j.Job.Name} scheduled ({j.Job.Cron})" : $"{j.Job.Name} unscheduled")
+            .Concat(plan.Delete.Select(name => $"{name} deleted"))
+            .ToList();
+        if (changes.Count > 0)
         {
-            logger.LogInformation(
-                "Job schedules: {Scheduled} scheduled, {Unscheduled} unscheduled, {Deleted} deleted",
-                string.Join(", ", changed.Where(j => j.Change == ScheduleChange.Schedule).Select(j => $"{j.Job.Name} ({j.Job.Cron})")),
-                string.Join(", ", changed.Where(j => j.Change == ScheduleChange.Unschedule).Select(j => j.Job.Name)),
-                string.Join(", ", plan.Delete));
+            logger.LogInformation("Job schedules changed: {Changes}", string.Join("; ", changes));
         }
     }
 
