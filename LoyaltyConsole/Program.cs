@@ -3,6 +3,7 @@ using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Cli;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.DemoData;
+using LoyaltyConsole.Hosting;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
 using LoyaltyConsole.Proposals;
@@ -23,6 +24,7 @@ builder.AddProposals();
 builder.AddReview();
 builder.AddJobs();
 builder.AddConsoleUi();
+builder.AddHosting();
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ if (isCommand)
 }
 
 app.UseConsoleUi();
+app.MapHealth();
 await app.RunAsync();
 return 0;
 

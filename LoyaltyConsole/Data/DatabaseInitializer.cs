@@ -22,6 +22,10 @@ public sealed class DatabaseInitializer(
             // WAL lets readers (pages) and the writer (jobs, decisions) work at the same time.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        if (options.Value.IsServer && await Jobs.QuartzSchema.EnsureCreatedAsync(db.Database.GetDbConnection(), options.Value.Provider, ct))
+        {
+            logger.LogInformation("Created the tables of Quartz's clustered job store");
+        }
     }
 
     public async Task MigrateOnStartupAsync(CancellationToken ct = default)
