@@ -1,4 +1,5 @@
 using LoyaltyConsole.Data;
+using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -92,5 +93,50 @@ public sealed class MigrationTests
 
         Assert.Contains("OPENJSON", sql, StringComparison.Ordinal);
         Assert.Single(sql.Split('\n'), line => line.StartsWith("DECLARE @", StringComparison.Ordinal));
+    }
+}
+
+public sealed class ConcurrentMigrationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Two_instances_migrating_one_new_database_at_once_both_start()
+    {
+        var database = TestApp.Database;
+        var directory = Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var name = database.NewName(directory);
+        var options = new DatabaseOptions { Provider = database.Provider };
+        try
+        {
+            var initializers = Enumerable.Range(0, 3).Select(_ => new DatabaseInitializer(
+                new Factory(options, database.ConnectionString(name)), Microsoft.Extensions.Options.Options.Create(options),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseInitializer>.Instance)).ToList();
+
+            await Task.WhenAll(initializers.Select(i => Task.Run(() => i.MigrateAsync(Ct))));
+
+            await using var db = new Factory(options, database.ConnectionString(name)).CreateDbContext();
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+            Assert.Equal(DatabaseLock.All.Order(), (await db.Locks.Select(l => l.Name).ToListAsync(Ct)).Order());
+        }
+        finally
+        {
+            database.Drop(name);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private sealed class Factory(DatabaseOptions options, string connectionString) : IDbContextFactory<ApplicationDbContext>
+    {
+        public ApplicationDbContext CreateDbContext() => options.Provider switch
+        {
+            DatabaseProvider.PostgreSql => new PostgreSqlDbContext((DbContextOptions<PostgreSqlDbContext>)LoyaltyConsole.Data.DependencyInjection.UseProvider(
+                new DbContextOptionsBuilder<PostgreSqlDbContext>(), options, connectionString).Options),
+            DatabaseProvider.SqlServer => new SqlServerDbContext((DbContextOptions<SqlServerDbContext>)LoyaltyConsole.Data.DependencyInjection.UseProvider(
+                new DbContextOptionsBuilder<SqlServerDbContext>(), options, connectionString).Options),
+            _ => new ApplicationDbContext((DbContextOptions<ApplicationDbContext>)LoyaltyConsole.Data.DependencyInjection.UseProvider(
+                new DbContextOptionsBuilder<ApplicationDbContext>(), options, connectionString).Options),
+        };
     }
 }
