@@ -148,30 +148,30 @@ public sealed class ReviewPageTests : ConsoleTestContext
         var other = tab == ReviewTab.TierChanges ? ReviewTab.Sms : ReviewTab.TierChanges;
         var cut = Render<ReviewPage>();
         var rows = "#review-grid tbody tr.clickable";
-        cut.Find($"#tab-{tab}").Click();
+        await cut.InvokeAsync(() => cut.Find($"#tab-{tab}").Click());
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(rows)), TimeSpan.FromSeconds(10));
 
-        void CheckTwoRows()
+        async Task CheckTwoRows()
         {
             cut.WaitForAssertion(() => Assert.True(cut.FindAll(".row-check input").Count >= 2), TimeSpan.FromSeconds(10));
-            cut.FindAll(".row-check input")[0].Change(true);
-            cut.FindAll(".row-check input")[1].Change(true);
+            await cut.InvokeAsync(() => cut.FindAll(".row-check input")[0].Change(true));
+            await cut.InvokeAsync(() => cut.FindAll(".row-check input")[1].Change(true));
             cut.WaitForAssertion(() => Assert.Contains("Approve 2 selected", cut.Find("#bulk-approve").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         }
 
-        CheckTwoRows();
-        cut.Find($"#tab-{other}").Click();
+        await CheckTwoRows();
+        await cut.InvokeAsync(() => cut.Find($"#tab-{other}").Click());
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#bulk-approve")), TimeSpan.FromSeconds(5));
-        cut.Find($"#tab-{tab}").Click();
+        await cut.InvokeAsync(() => cut.Find($"#tab-{tab}").Click());
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(rows)), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll("#bulk-approve"));
 
-        CheckTwoRows();
-        cut.Find(".mud-switch input").Change(true);
+        await CheckTwoRows();
+        await cut.InvokeAsync(() => cut.Find(".mud-switch input").Change(true));
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#bulk-approve")), TimeSpan.FromSeconds(5));
         cut.Find(".mud-switch input").Change(false);
 
-        CheckTwoRows();
+        await CheckTwoRows();
         cut.Find("button[aria-label='Next page']").Click();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#bulk-approve")), TimeSpan.FromSeconds(5));
         cut.Find("button[aria-label='Previous page']").Click();
