@@ -15,13 +15,7 @@ public sealed class HealthTests
         await using var app = new TestApp(clients: 5, seedDemo: false);
         var client = app.CreateClient(new() { AllowAutoRedirect = false });
 
-        // Quartz's hosted service starts the scheduler in the background once the app has started: until then, Unhealthy.
-        var healthy = await client.GetAsync("/health", Ct);
-        for (var waited = 0; waited < 100 && healthy.StatusCode != HttpStatusCode.OK; waited++)
-        {
-            await Task.Delay(100, Ct);
-            healthy = await client.GetAsync("/health", Ct);
-        }
+        var healthy = await WaitUntilHealthyAsync(client);
 
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         Assert.Equal("Healthy", await healthy.Content.ReadAsStringAsync(Ct));
@@ -42,6 +36,8 @@ public sealed class HealthTests
             ["ReverseProxy:KnownProxies:0"] = "10.1.2.3",
             ["ReverseProxy:KnownNetworks:0"] = "192.168.50.0/24",
         });
+        // /health answers 503 until the scheduler has started, which takes longer on a server database.
+        await WaitUntilHealthyAsync(app.CreateClient());
 
         var fromProxy = await ForwardedRequestAsync(app, from: "10.1.2.3");
         var fromProxyNetwork = await ForwardedRequestAsync(app, from: "192.168.50.7");
@@ -50,6 +46,18 @@ public sealed class HealthTests
         Assert.Equal(("https", "203.0.113.9"), fromProxy);
         Assert.Equal(("https", "203.0.113.9"), fromProxyNetwork);
         Assert.Equal(("http", "10.9.9.9"), fromElsewhere);
+    }
+
+    private static async Task<HttpResponseMessage> WaitUntilHealthyAsync(HttpClient client)
+    {
+        // Quartz's hosted service starts the scheduler in the background once the app has started: until then, Unhealthy.
+        var health = await client.GetAsync("/health", Ct);
+        for (var waited = 0; waited < 200 && health.StatusCode != HttpStatusCode.OK; waited++)
+        {
+            await Task.Delay(100, Ct);
+            health = await client.GetAsync("/health", Ct);
+        }
+        return health;
     }
 
     private static async Task<(string Scheme, string? ClientAddress)> ForwardedRequestAsync(TestApp app, string from)
