@@ -109,6 +109,7 @@ public sealed class SegmentationService(
             await db.ClientScores.Where(s => s.AsOf == asOf).ExecuteDeleteAsync(ct);
             // Each segment's matching clients, in ascending id order as the ranges come.
             var matching = segments.ToDictionary(s => s.Id, _ => new List<int>());
+            var perLocation = new Dictionary<(int Segment, int Location), int>();
             for (var from = 0; from < facts.Count; from += ChunkSize)
             {
                 var count = Math.Min(ChunkSize, facts.Count - from);
@@ -176,6 +177,7 @@ public sealed class SegmentationService(
                         if (segment.Rule.Matches(input))
                         {
                             matching[segment.Id].Add(f.ClientId);
+                            perLocation[(segment.Id, f.HomeLocationId)] = perLocation.GetValueOrDefault((segment.Id, f.HomeLocationId)) + 1;
                         }
                     }
                 }
@@ -193,6 +195,7 @@ public sealed class SegmentationService(
                 ModelFitId = fit.Id,
                 TriggeredBy = Truncate(triggeredBy, 256),
                 Segments = movements.Select(m => new SegmentRunCount { SegmentId = m.SegmentId, Members = m.Members, Entered = m.Entered, Exited = m.Exited }).ToList(),
+                LocationCounts = perLocation.OrderBy(p => p.Key).Select(p => new SegmentRunLocationCount { SegmentId = p.Key.Segment, LocationId = p.Key.Location, Members = p.Value }).ToList(),
             };
             db.SegmentationRuns.Add(run);
             await db.SaveChangesAsync(ct);
