@@ -16,7 +16,9 @@ public sealed class DemoBusinessTests
         var visits = await db.Visits.CountAsync(TestContext.Current.CancellationToken);
         var revenue = await db.Visits.SumAsync(v => v.TotalMinor, TestContext.Current.CancellationToken);
         var lines = await db.VisitLines.CountAsync(TestContext.Current.CancellationToken);
-        return $"{string.Join("|", clients).GetHashCode(StringComparison.Ordinal)}/{visits}/{revenue}/{lines}";
+        var ledger = await db.LedgerEntries.CountAsync(TestContext.Current.CancellationToken);
+        var tierChanges = await db.TierChanges.CountAsync(TestContext.Current.CancellationToken);
+        return $"{string.Join("|", clients).GetHashCode(StringComparison.Ordinal)}/{visits}/{revenue}/{lines}/{ledger}/{tierChanges}";
     }
 
     [Fact]
@@ -33,6 +35,37 @@ public sealed class DemoBusinessTests
 
         Assert.Equal(await FingerprintAsync(first), await FingerprintAsync(second));
         Assert.NotEqual(await FingerprintAsync(first), await FingerprintAsync(other));
+    }
+
+    [Fact]
+    public async Task PostgreSql_seeds_by_bulk_copy_the_same_business_as_Sqlite_and_goes_on_from_its_ids()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await ScratchPostgresDatabase.CreateAsync(ct);
+        var sqliteFile = Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", Guid.NewGuid().ToString("N") + ".db");
+        await using var sqlite = new TestApp(seedDemo: false, settings: new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:DefaultConnection"] = $"Data Source={sqliteFile};Pooling=False",
+        });
+        await using var postgres = new TestApp(seedDemo: false, settings: new Dictionary<string, string>
+        {
+            ["Database:Provider"] = "PostgreSql",
+            ["ConnectionStrings:DefaultConnection"] = server.ConnectionString,
+        });
+        var asOf = new DateOnly(2026, 6, 30);
+        await sqlite.Get<DemoSeeder>().SeedAsync(80, 11, asOf, ct: ct);
+        await postgres.Get<DemoSeeder>().SeedAsync(80, 11, asOf, ct: ct);
+
+        Assert.Equal(await FingerprintAsync(sqlite), await FingerprintAsync(postgres));
+        await using (var db = await postgres.CreateDbContextAsync())
+        {
+            Assert.Equal(0, await db.Clients.CountAsync(c => c.PointsBalance != db.LedgerEntries.Where(e => e.ClientId == c.Id).Sum(e => e.Points), ct));
+            Assert.Equal(0, await db.LedgerEntries.CountAsync(e => e.VisitId != null && !db.Visits.Any(v => v.Id == e.VisitId && v.ClientId == e.ClientId), ct));
+        }
+        // The app's own inserts after the copy take new ids: the identity sequences were moved past the copied rows.
+        Assert.Equal(await sqlite.Get<DemoDailyVisits>().AppendDayAsync(asOf, ct), await postgres.Get<DemoDailyVisits>().AppendDayAsync(asOf, ct));
+        Assert.Equal(await FingerprintAsync(sqlite), await FingerprintAsync(postgres));
     }
 
     [Fact]

@@ -108,6 +108,36 @@ public sealed class SegmentationTests
         }
     }
 
+    [Fact]
+    public async Task Segment_sizes_are_the_open_memberships_the_caller_may_see_also_after_a_run_without_location_counts()
+    {
+        await using var app = new TestApp(clients: 200);
+        var query = app.Get<ScoringQuery>();
+        await using var db = await app.CreateDbContextAsync();
+        var scopes = new[] { await app.ScopeAsync(TestUsers.Owner), await app.ScopeAsync(TestUsers.ManagerSoho) };
+        async Task<Dictionary<int, int>> LiveAsync(LoyaltyConsole.Identity.AccessScope scope) =>
+            await (from m in db.SegmentMemberships
+                   join c in db.Clients on m.ClientId equals c.Id
+                   where m.ExitedOn == null && (scope.AllLocations || scope.LocationIds.Contains(c.HomeLocationId))
+                   group m by m.SegmentId into g
+                   select new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, Ct);
+
+        Assert.True(await db.Set<SegmentRunLocationCount>().AnyAsync(Ct), "The run records its members per segment and location.");
+        foreach (var scope in scopes)
+        {
+            var live = await LiveAsync(scope);
+            Assert.All(await query.SegmentsAsync(scope, Ct), s => Assert.Equal(live.GetValueOrDefault(s.Definition.Id), s.Members));
+        }
+
+        // A run recorded before the per-location counts existed: the sizes are counted from the memberships.
+        await db.Set<SegmentRunLocationCount>().ExecuteDeleteAsync(Ct);
+        foreach (var scope in scopes)
+        {
+            var live = await LiveAsync(scope);
+            Assert.All(await query.SegmentsAsync(scope, Ct), s => Assert.Equal(live.GetValueOrDefault(s.Definition.Id), s.Members));
+        }
+    }
+
     private static async Task<List<string>> Snapshot(LoyaltyConsole.Data.ApplicationDbContext db, DateOnly asOf) =>
         (await db.ClientScores.AsNoTracking().Where(s => s.AsOf == asOf).OrderBy(s => s.ClientId).ToListAsync(TestContext.Current.CancellationToken))
             .Select(s => $"{s.ClientId}:{s.ProbabilityAlive:R}:{s.ExpectedVisits90Days:R}:{s.PredictedValueMinor}:{s.RfmSegment}:{s.EligibleTierId}:{s.IsOverdue}:{s.FavouriteCategory}:{s.TierRationale}")

@@ -20,6 +20,7 @@ public static class CommandLine
         ["verify-audit"] = "Verify the audit log's hash chain; reports the first broken entry.",
         ["segment"] = "Score and segment every client now: segment [--as-of YYYY-MM-DD] (default today, UTC)",
         ["backtest"] = "Fit BG/NBD + Gamma-Gamma on a calibration window and compare predictions with a holdout: backtest --transactions FILE --calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD] [--json OUT]",
+        ["benchmark-pages"] = "Time the queries of the Clients, Segments and Review pages: benchmark-pages [--propose true] [--runs N] (docs/benchmarks.md)",
         ["help"] = "Show this help.",
     };
 
@@ -38,6 +39,7 @@ public static class CommandLine
                 "verify-audit" => await VerifyAuditAsync(app),
                 "segment" => await SegmentAsync(app, options),
                 "backtest" => BacktestCommand.Run(options, Console.Out),
+                "benchmark-pages" => await PageQueriesBenchmark.RunAsync(app, options, Console.Out),
                 _ => Help(),
             };
         }

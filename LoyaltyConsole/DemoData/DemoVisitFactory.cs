@@ -64,10 +64,12 @@ internal sealed class DemoVisitFactory(IReadOnlyList<Location> locations, IReadO
     /// <summary>
     /// Expires idle points, enrols a first-time client or applies the tier reviews due since their last visit, earns
     /// points for the visit and perhaps redeems a reward. <paramref name="previousVisits"/> are the client's visits
-    /// before this one, oldest first, going back at least a year before their last visit.
+    /// before this one, oldest first, going back at least a year before their last visit. <paramref name="visitId"/> is the
+    /// visit's id when the caller assigns ids itself (the seeder's bulk copy) rather than reading them back from a save.
     /// </summary>
-    public void ApplyLoyalty(Random rng, Client client, Visit visit, IReadOnlyList<(DateTime At, long TotalMinor)> previousVisits)
+    public void ApplyLoyalty(Random rng, Client client, Visit visit, IReadOnlyList<(DateTime At, long TotalMinor)> previousVisits, long? visitId = null)
     {
+        var id = visitId ?? visit.Id;
         ExpireIfIdle(client, client.LastVisitAt, visit.OccurredAt);
         if (client.TierId is null)
         {
@@ -81,12 +83,12 @@ internal sealed class DemoVisitFactory(IReadOnlyList<Location> locations, IReadO
         var points = (int)(visit.TotalMinor / 100) * DemoCatalog.PointsPerDollar;
         if (points > 0)
         {
-            client.EarnPoints(points, points * DemoCatalog.PointValueCents, visit.OccurredAt, visit.Id, Sources.Demo, $"{visit.ExternalId}-earn");
+            client.EarnPoints(points, points * DemoCatalog.PointValueCents, visit.OccurredAt, id, Sources.Demo, $"{visit.ExternalId}-earn");
         }
         if (client.PointsBalance >= DemoCatalog.RewardPoints && rng.NextDouble() < 0.45)
         {
             client.RedeemPoints(DemoCatalog.RewardPoints, DemoCatalog.RewardPoints * DemoCatalog.PointValueCents, visit.OccurredAt.AddMinutes(1),
-                visit.Id, "$25 reward", Sources.Demo, $"{visit.ExternalId}-redeem");
+                id, "$25 reward", Sources.Demo, $"{visit.ExternalId}-redeem");
         }
         client.NoteVisit(visit.OccurredAt);
     }

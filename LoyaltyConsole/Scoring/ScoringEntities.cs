@@ -87,6 +87,9 @@ public sealed class SegmentationRun
     public long ModelFitId { get; set; }
     public string TriggeredBy { get; set; } = "";
     public List<SegmentRunCount> Segments { get; set; } = [];
+
+    /// <summary>Members per segment and home location, so a page scoped to some locations need not count memberships.</summary>
+    public List<SegmentRunLocationCount> LocationCounts { get; set; } = [];
 }
 
 public sealed class SegmentRunCount
@@ -97,4 +100,14 @@ public sealed class SegmentRunCount
     public int Members { get; set; }
     public int Entered { get; set; }
     public int Exited { get; set; }
+}
+
+/// <summary>How many clients of one home location a run found in one segment.</summary>
+public sealed class SegmentRunLocationCount
+{
+    public long Id { get; set; }
+    public long RunId { get; set; }
+    public int SegmentId { get; set; }
+    public int LocationId { get; set; }
+    public int Members { get; set; }
 }

@@ -32,10 +32,29 @@ public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var definitions = await db.Segments.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
-        var memberships = Scoped(db, scope).Where(m => m.ExitedOn == null);
-        var sizes = await memberships.GroupBy(m => m.SegmentId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var runs = await db.SegmentationRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(30).Include(r => r.Segments).ToListAsync(ct);
         var last = runs.FirstOrDefault();
+
+        // Only a segmentation run opens and closes memberships, and it records its members per segment and location:
+        // the sizes of the segments it ran are its counts, where counting a million open memberships against the
+        // caller's locations took seconds. Segments it did not run (inactive, or new since) are counted live, as are
+        // all of them after a run that predates the per-location counts. (A client deleted since the run is counted
+        // until the next one.)
+        var fromRun = last is null ? [] : await db.Set<SegmentRunLocationCount>().AsNoTracking().Where(c => c.RunId == last.Id).ToListAsync(ct);
+        var counted = last is not null && (fromRun.Count > 0 || last.Segments.All(s => s.Members == 0))
+            ? last.Segments.Select(s => s.SegmentId).ToHashSet()
+            : [];
+        var sizes = fromRun.Where(c => scope.CanSee(c.LocationId)).GroupBy(c => c.SegmentId).ToDictionary(g => g.Key, g => g.Sum(c => c.Members));
+        var uncounted = definitions.Select(d => d.Id).Where(id => !counted.Contains(id)).ToList();
+        if (uncounted.Count > 0)
+        {
+            var live = await Scoped(db, scope).Where(m => m.ExitedOn == null && uncounted.Contains(m.SegmentId))
+                .GroupBy(m => m.SegmentId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+            foreach (var size in live)
+            {
+                sizes[size.Key] = size.Count;
+            }
+        }
         return definitions.Select(d => new SegmentOverview(
             d,
             sizes.GetValueOrDefault(d.Id),
@@ -59,7 +78,7 @@ public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFacto
                 join c in db.Clients on m.ClientId equals c.Id
                 join l in db.Locations on c.HomeLocationId equals l.Id
                 join s in db.ClientScores on new { m.ClientId, AsOf = latest!.Value } equals new { s.ClientId, s.AsOf }
-                orderby s.PredictedValueMinor descending, c.Id
+                orderby s.PredictedValueMinor descending, s.ClientId
                 select new SegmentMemberRow(c.Id, c.FirstName + " " + c.LastName, l.Name, m.EnteredOn, s.ProbabilityAlive,
                     s.PredictedValueMinor, l.Currency, s.DaysSinceLastVisit, s.RfmSegment, s.Visits12Months))
             .Skip(page * pageSize).Take(pageSize).ToListAsync(ct);

@@ -55,10 +55,11 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var clients = db.Clients.AsNoTracking().VisibleTo(scope);
+        var searching = !string.IsNullOrWhiteSpace(query.Search);
 
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (query.Search is { } search && searching)
         {
-            var term = query.Search.Trim();
+            var term = search.Trim();
             var like = TextSearch.ContainsPattern(term);
             var digits = new string(term.Where(char.IsAsciiDigit).ToArray());
             (System.Linq.Expressions.Expression<Func<Client, string?>>, string)[] fields = digits.Length >= 3
@@ -93,6 +94,11 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
             ("LastVisit", true) => rows.OrderByDescending(r => r.c.LastVisitAt).ThenBy(r => r.c.Id),
             ("Points", false) => rows.OrderBy(r => r.c.PointsBalance).ThenBy(r => r.c.Id),
             ("Points", true) => rows.OrderByDescending(r => r.c.PointsBalance).ThenBy(r => r.c.Id),
+            // A search sorts its matches on an expression no index provides (the same order): ordered by the plain
+            // column, PostgreSQL walks the whole name index filtering for matches, expecting them spread evenly, and
+            // at a million clients "smith" took 2.3 s that way, against 60 ms from the trigram indexes and a sort.
+            (_, true) when searching => rows.OrderByDescending(r => r.c.LastName + "").ThenByDescending(r => r.c.FirstName).ThenBy(r => r.c.Id),
+            (_, false) when searching => rows.OrderBy(r => r.c.LastName + "").ThenBy(r => r.c.FirstName).ThenBy(r => r.c.Id),
             (_, true) => rows.OrderByDescending(r => r.c.LastName).ThenByDescending(r => r.c.FirstName).ThenBy(r => r.c.Id),
             _ => rows.OrderBy(r => r.c.LastName).ThenBy(r => r.c.FirstName).ThenBy(r => r.c.Id),
         };

@@ -1277,6 +1277,9 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                     b.HasIndex("ClientId", "AsOf")
                         .IsUnique();
 
+                    b.HasIndex("AsOf", "PredictedValueMinor", "ClientId")
+                        .IsDescending(false, true, false);
+
                     b.ToTable("ClientScores");
                 });
 
@@ -1408,6 +1411,37 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                     b.HasIndex("SegmentId");
 
                     b.ToTable("SegmentRunCount");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunLocationCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.ToTable("SegmentRunLocationCount");
                 });
 
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
@@ -1778,6 +1812,27 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunLocationCount", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("LocationCounts")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1843,6 +1898,8 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
                 {
+                    b.Navigation("LocationCounts");
+
                     b.Navigation("Segments");
                 });
 #pragma warning restore 612, 618

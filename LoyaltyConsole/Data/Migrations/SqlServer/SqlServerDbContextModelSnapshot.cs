@@ -1278,6 +1278,9 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                     b.HasIndex("ClientId", "AsOf")
                         .IsUnique();
 
+                    b.HasIndex("AsOf", "PredictedValueMinor", "ClientId")
+                        .IsDescending(false, true, false);
+
                     b.ToTable("ClientScores");
                 });
 
@@ -1409,6 +1412,37 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                     b.HasIndex("SegmentId");
 
                     b.ToTable("SegmentRunCount");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunLocationCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("int");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.ToTable("SegmentRunLocationCount");
                 });
 
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
@@ -1780,6 +1814,27 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunLocationCount", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("LocationCounts")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1845,6 +1900,8 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
 
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
                 {
+                    b.Navigation("LocationCounts");
+
                     b.Navigation("Segments");
                 });
 #pragma warning restore 612, 618

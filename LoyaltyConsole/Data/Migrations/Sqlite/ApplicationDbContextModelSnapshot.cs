@@ -1236,6 +1236,9 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                     b.HasIndex("ClientId", "AsOf")
                         .IsUnique();
 
+                    b.HasIndex("AsOf", "PredictedValueMinor", "ClientId")
+                        .IsDescending(false, true, false);
+
                     b.ToTable("ClientScores");
                 });
 
@@ -1361,6 +1364,35 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                     b.HasIndex("SegmentId");
 
                     b.ToTable("SegmentRunCount");
+                });
+
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunLocationCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.ToTable("SegmentRunLocationCount");
                 });
 
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
@@ -1723,6 +1755,27 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunLocationCount", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("LocationCounts")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1788,6 +1841,8 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
 
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
                 {
+                    b.Navigation("LocationCounts");
+
                     b.Navigation("Segments");
                 });
 #pragma warning restore 612, 618
