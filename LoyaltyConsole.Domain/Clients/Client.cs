@@ -52,6 +52,12 @@ public sealed class Client : SyncedEntity
     public DateTime CreatedAt { get; private set; }
     public DateTime? LastVisitAt { get; private set; }
 
+    /// <summary>
+    /// Set when an Admin merged this client into another (the same person from a second source): the kept client
+    /// holds its visits and points, and records for this client's source id go to the kept one.
+    /// </summary>
+    public int? MergedIntoClientId { get; private set; }
+
     /// <summary>Free text from staff. Never sent to a language model.</summary>
     public string? Notes { get; private set; }
 
@@ -63,6 +69,62 @@ public sealed class Client : SyncedEntity
     public void SetSmsConsent(Consent consent) => SmsConsent = consent;
 
     public void SetEmailConsent(Consent consent) => EmailConsent = consent;
+
+    /// <summary>
+    /// Takes the details a source has for the client (a re-sync or an import); what the source leaves empty is kept.
+    /// Returns whether anything changed, so a sync can count updated against unchanged.
+    /// </summary>
+    public bool UpdateFromSource(string? firstName, string? lastName, string? email, PhoneNumber? phone, DateOnly? birthday)
+    {
+        var before = (FirstName, LastName, Email, PhoneE164, Birthday);
+        if (!string.IsNullOrWhiteSpace(firstName))
+        {
+            FirstName = Guard.Text(firstName, "First name", NameMaxLength);
+        }
+        if (!string.IsNullOrWhiteSpace(lastName))
+        {
+            LastName = Guard.Text(lastName, "Last name", NameMaxLength);
+        }
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            Email = ValidEmail(email);
+        }
+        if (phone is not null)
+        {
+            PhoneE164 = phone.E164;
+        }
+        if (birthday is not null)
+        {
+            Birthday = birthday;
+        }
+        return before != (FirstName, LastName, Email, PhoneE164, Birthday);
+    }
+
+    /// <summary>
+    /// Takes back points a returned purchase earned: at most <paramref name="points"/>, and never below a zero
+    /// balance (points already spent stay spent). Returns null when there is nothing to take back.
+    /// </summary>
+    public LedgerEntry? ReversePoints(int points, long moneyValueMinor, DateTime at, long? visitId, string reason, string source, string externalId)
+    {
+        var taken = Math.Min(points, PointsBalance);
+        if (taken <= 0)
+        {
+            return null;
+        }
+        var value = points == taken ? moneyValueMinor : moneyValueMinor * taken / points;
+        return Append(new LedgerEntry(LedgerEntryKind.Adjust, -taken, value, at, visitId, Guard.Text(reason, "Reason", LedgerEntry.ReasonMaxLength), source, externalId));
+    }
+
+    public void MarkMergedInto(int keptClientId)
+    {
+        if (keptClientId == Id)
+        {
+            throw new DomainException("A client cannot be merged into itself.");
+        }
+        MergedIntoClientId = keptClientId;
+    }
+
+    public void Unmerge() => MergedIntoClientId = null;
 
     public void SetNotes(string? notes) => Notes = Guard.OptionalText(notes, "Notes", NotesMaxLength);
 

@@ -1,6 +1,7 @@
 namespace LoyaltyConsole.Domain.Common;
 
-internal static class Guard
+/// <summary>The checks every entity makes of what it is given; a failure is a <see cref="DomainException"/> naming the field.</summary>
+public static class Guard
 {
     public static string Text(string? value, string name, int maxLength)
     {

@@ -9,6 +9,7 @@ using LoyaltyConsole.Domain.Visits;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
 using LoyaltyConsole.Scoring;
+using LoyaltyConsole.Sync;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 
@@ -54,6 +55,14 @@ public class ApplicationDbContext : IdentityDbContext<ApplicationUser>, IDataPro
     public DbSet<LocationBudget> LocationBudgets => Set<LocationBudget>();
     public DbSet<ProposalRun> ProposalRuns => Set<ProposalRun>();
     public DbSet<DatabaseLock> Locks => Set<DatabaseLock>();
+    public DbSet<VisitReturn> VisitReturns => Set<VisitReturn>();
+    public DbSet<Connection> Connections => Set<Connection>();
+    public DbSet<ConnectionLocation> ConnectionLocations => Set<ConnectionLocation>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncIssue> SyncIssues => Set<SyncIssue>();
+    public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
+    public DbSet<UnmatchedRecord> UnmatchedRecords => Set<UnmatchedRecord>();
+    public DbSet<MergeSuggestion> MergeSuggestions => Set<MergeSuggestion>();
 
     /// <summary>ASP.NET Core Data Protection's keys, shared by every app instance (cookies, invite links).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -30,6 +30,7 @@ internal sealed class ClientConfiguration : IEntityTypeConfiguration<Client>
         builder.HasIndex(c => c.LastVisitAt);
         builder.HasIndex(c => c.Email);
         builder.HasIndex(c => c.PhoneE164);
+        builder.HasOne<Client>().WithMany().HasForeignKey(c => c.MergedIntoClientId).OnDelete(DeleteBehavior.Restrict);
         builder.ConfigureSynced();
         builder.Ignore(c => c.DisplayName);
     }
@@ -47,6 +48,7 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         builder.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
         builder.Property(e => e.Reason).HasMaxLength(LedgerEntry.ReasonMaxLength);
         builder.HasIndex(e => new { e.ClientId, e.OccurredAt });
+        builder.HasIndex(e => e.VisitId);
         builder.ConfigureSynced();
     }
 }
