@@ -9,6 +9,7 @@ using LoyaltyConsole.Jobs;
 using LoyaltyConsole.Proposals;
 using LoyaltyConsole.Review;
 using LoyaltyConsole.Scoring;
+using LoyaltyConsole.Sync;
 
 var isCommand = CommandLine.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
@@ -22,6 +23,7 @@ builder.AddDemoData();
 builder.AddScoring();
 builder.AddProposals();
 builder.AddReview();
+builder.AddSync();
 builder.AddJobs();
 builder.AddConsoleUi();
 builder.AddHosting();
