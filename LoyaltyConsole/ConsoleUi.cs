@@ -2,6 +2,7 @@ using LoyaltyConsole.Components;
 using LoyaltyConsole.Features.Audit;
 using LoyaltyConsole.Features.Clients;
 using LoyaltyConsole.Features.Users;
+using LoyaltyConsole.Features.Webhooks;
 using MudBlazor.Services;
 
 namespace LoyaltyConsole;
@@ -16,6 +17,7 @@ internal static class ConsoleUi
         builder.Services.AddSingleton<ClientDirectory>();
         builder.Services.AddSingleton<AuditQuery>();
         builder.Services.AddSingleton<UserAdministration>();
+        builder.Services.AddSingleton<WebhookInbox>();
         return builder;
     }
 

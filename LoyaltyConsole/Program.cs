@@ -10,6 +10,7 @@ using LoyaltyConsole.Proposals;
 using LoyaltyConsole.Review;
 using LoyaltyConsole.Scoring;
 using LoyaltyConsole.Sync;
+using LoyaltyConsole.Sync.Webhooks;
 
 var isCommand = CommandLine.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
@@ -37,6 +38,7 @@ if (isCommand)
 
 app.UseConsoleUi();
 app.MapHealth();
+app.MapWebhooks();
 await app.RunAsync();
 return 0;
 

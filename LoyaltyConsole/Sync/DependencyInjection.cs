@@ -1,3 +1,5 @@
+using LoyaltyConsole.Sync.Webhooks;
+
 namespace LoyaltyConsole.Sync;
 
 public static class DependencyInjection
@@ -5,6 +7,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddSync(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ConnectionSecrets>();
+        builder.AddWebhooks();
         return builder;
     }
 }
