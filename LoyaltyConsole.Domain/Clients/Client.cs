@@ -21,12 +21,12 @@ public sealed class Client : SyncedEntity
     }
 
     public Client(
-        string firstName, string lastName, string? email, PhoneNumber? phone, DateOnly? birthday, int homeLocationId,
+        string firstName, string? lastName, string? email, PhoneNumber? phone, DateOnly? birthday, int homeLocationId,
         DateTime createdAt, string source, string externalId)
         : base(source, externalId)
     {
         FirstName = Guard.Text(firstName, "First name", NameMaxLength);
-        LastName = Guard.Text(lastName, "Last name", NameMaxLength);
+        LastName = Guard.OptionalText(lastName, "Last name", NameMaxLength) ?? "";
         Email = ValidEmail(email);
         PhoneE164 = phone?.E164;
         Birthday = birthday;
@@ -125,6 +125,39 @@ public sealed class Client : SyncedEntity
     }
 
     public void Unmerge() => MergedIntoClientId = null;
+
+    /// <summary>
+    /// Mirrors a movement of points from a source that keeps its own loyalty ledger (Square Loyalty). The source is
+    /// the truth: its events may arrive out of order, so no balance check is made here.
+    /// </summary>
+    public LedgerEntry MirrorPoints(LedgerEntryKind kind, int points, long moneyValueMinor, DateTime at, long? visitId, string? reason, string source, string externalId)
+    {
+        if (points == 0)
+        {
+            throw new DomainException("A points movement must change the balance.");
+        }
+        return Append(new LedgerEntry(kind, points, moneyValueMinor, at, visitId, Guard.OptionalText(reason, "Reason", LedgerEntry.ReasonMaxLength), source, externalId));
+    }
+
+    /// <summary>Applies a consent a source reports, unless we recorded a later change ourselves (e.g. a STOP reply).</summary>
+    public bool TakeSourceConsent(bool smsChannel, bool granted, DateTime at, string source)
+    {
+        var current = smsChannel ? SmsConsent : EmailConsent;
+        if (current.Granted == granted || (current.ChangedAt is { } changed && changed > at && current.Source != source))
+        {
+            return false;
+        }
+        var consent = granted ? Consent.Grant(at, source) : Consent.Withdraw(at, source);
+        if (smsChannel)
+        {
+            SmsConsent = consent;
+        }
+        else
+        {
+            EmailConsent = consent;
+        }
+        return true;
+    }
 
     public void SetNotes(string? notes) => Notes = Guard.OptionalText(notes, "Notes", NotesMaxLength);
 

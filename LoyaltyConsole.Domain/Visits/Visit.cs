@@ -33,6 +33,21 @@ public sealed class Visit : SyncedEntity
 
     public Money Total => new(TotalMinor, Currency);
 
+    /// <summary>Replaces the lines with what the source has now (an edited order); returns the change in the total.</summary>
+    public long ReplaceLines(IEnumerable<(LineKind Kind, string Item, string Category, int Quantity, long UnitPriceMinor, long DiscountMinor)> lines)
+    {
+        var before = TotalMinor;
+        _lines.Clear();
+        TotalMinor = 0;
+        foreach (var l in lines)
+        {
+            AddLine(l.Kind, l.Item, l.Category, null, null, l.Quantity, l.UnitPriceMinor, l.DiscountMinor);
+        }
+        return TotalMinor - before;
+    }
+
+    public void Reschedule(DateTime occurredAt) => OccurredAt = Guard.Utc(occurredAt, "Visit time");
+
     public VisitLine AddLine(LineKind kind, string item, string category, string? brand, int? staffId, int quantity, long unitPriceMinor, long discountMinor = 0)
     {
         var line = new VisitLine(kind, item, category, brand, staffId, quantity, unitPriceMinor, discountMinor);

@@ -53,6 +53,7 @@ public static class DependencyInjection
             (ScheduledJobs.Segmentation, typeof(SegmentationJob)),
             (ScheduledJobs.Proposals, typeof(ProposalJob)),
             (ScheduledJobs.ExpireProposals, typeof(ExpireProposalsJob)),
+            (ScheduledJobs.ConnectionSync, typeof(ConnectionSyncJob)),
             (ScheduledJobs.ApplyInbox, typeof(ApplyInboxJob)),
         ];
         if (digest.Enabled)

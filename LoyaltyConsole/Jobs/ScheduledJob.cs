@@ -20,6 +20,9 @@ public static class ScheduledJobs
     public static readonly ScheduledJob ReviewDigest = new(
         "review-digest", "Emails each reviewer how many proposals wait for them (only when Digest:Enabled).", "0 0 7 * * ?");
 
+    public static readonly ScheduledJob ConnectionSync = new(
+        "connection-sync", "Syncs each enabled Square and Shopify connection whose own schedule is due (checked every minute).", "0 * * * * ?");
+
     public static readonly ScheduledJob ApplyInbox = new(
         "apply-webhooks", "Applies the webhook deliveries waiting in the inbox, retrying failures with backoff.", "0 * * * * ?");
 

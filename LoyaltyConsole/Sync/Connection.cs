@@ -68,6 +68,14 @@ public sealed class Connection
     /// <summary>Where an interrupted run stopped (phase, cursor, location batch) as JSON; the next run resumes from it.</summary>
     public string? ResumeState { get; private set; }
 
+    /// <summary>
+    /// Set while a run holds the connection (claimed with a conditional update, renewed as it goes): a second run
+    /// for the connection, on this instance or another, is refused until it ends or its lease lapses.
+    /// </summary>
+    public DateTime? RunningSince { get; private set; }
+
+    public long? RunningRunId { get; private set; }
+
     public DateTime? LastRunAt { get; private set; }
     public string? LastError { get; private set; }
 
@@ -127,11 +135,14 @@ public sealed class Connection
         }
     }
 
-    /// <summary>Our location for a source location id: the mapped one, else the default; null when neither.</summary>
+    /// <summary>
+    /// Our location for a source location id: the mapped one; the default when the source names none; null for a
+    /// location the source names that is not mapped (its records wait in the unmatched list until it is).
+    /// </summary>
     public int? LocationFor(string? sourceLocationId) =>
-        sourceLocationId is not null && _locations.FirstOrDefault(l => l.SourceLocationId == sourceLocationId) is { } mapped
-            ? mapped.LocationId
-            : DefaultLocationId;
+        string.IsNullOrEmpty(sourceLocationId)
+            ? DefaultLocationId
+            : _locations.FirstOrDefault(l => l.SourceLocationId == sourceLocationId)?.LocationId;
 
     public void RecordProgress(DateTime? watermark, string? resumeState)
     {

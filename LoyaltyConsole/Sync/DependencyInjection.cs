@@ -6,7 +6,14 @@ public static class DependencyInjection
 {
     public static IHostApplicationBuilder AddSync(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName)
+            .Validate(o => o.PointsPerCurrencyUnit is >= 0 and <= 1000, "Sync:PointsPerCurrencyUnit must be between 0 and 1000.")
+            .Validate(o => o.PointValueMinor is >= 0 and <= 100_000, "Sync:PointValueMinor must be between 0 and 100000.")
+            .Validate(o => o.BatchSize is >= 100 and <= 100_000, "Sync:BatchSize must be between 100 and 100000.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ConnectionSecrets>();
+        builder.Services.AddSingleton<SyncWriter>();
+        builder.Services.AddSingleton<SyncRunner>();
         builder.AddWebhooks();
         return builder;
     }

@@ -75,6 +75,12 @@ public sealed record SourceIssue(long Line, SourceIssueKind Kind, string Reason,
 
 public enum SourceIssueKind
 {
+    /// <summary>Nothing to import (no customer id, a blank row): counted as skipped.</summary>
     Skipped,
+
+    /// <summary>Could not be read or written: counted as failed.</summary>
     Failed,
+
+    /// <summary>Imported, but part of it was dropped (e.g. an invalid phone): counted with what was written.</summary>
+    Warning,
 }

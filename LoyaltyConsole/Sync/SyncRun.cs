@@ -21,6 +21,9 @@ public sealed record SyncCounts(long New, long Updated, long Unchanged, long Ski
     public static SyncCounts operator +(SyncCounts a, SyncCounts b) =>
         new(a.New + b.New, a.Updated + b.Updated, a.Unchanged + b.Unchanged, a.Skipped + b.Skipped, a.Failed + b.Failed);
 
+    public static SyncCounts operator -(SyncCounts a, SyncCounts b) =>
+        new(a.New - b.New, a.Updated - b.Updated, a.Unchanged - b.Unchanged, a.Skipped - b.Skipped, a.Failed - b.Failed);
+
     public override string ToString() => $"{New:N0} new, {Updated:N0} updated, {Unchanged:N0} unchanged, {Skipped:N0} skipped, {Failed:N0} failed";
 }
 

@@ -15,6 +15,8 @@ internal sealed class ClientConfiguration : IEntityTypeConfiguration<Client>
         builder.Property(c => c.Notes).HasMaxLength(Client.NotesMaxLength);
         builder.Property(c => c.PhoneE164).HasMaxLength(PhoneNumber.MaxLength);
         builder.Ignore(c => c.Phone);
+        // Two writers moving one client's points at once (a sync batch, a webhook, an approval): the second is refused and retries.
+        builder.Property(c => c.PointsBalance).IsConcurrencyToken();
         builder.ComplexProperty(c => c.SmsConsent, ConfigureConsent);
         builder.ComplexProperty(c => c.EmailConsent, ConfigureConsent);
 
