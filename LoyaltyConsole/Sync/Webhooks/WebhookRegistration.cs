@@ -18,6 +18,7 @@ public static class WebhookRegistration
         builder.Services.AddSingleton<InboxWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
         builder.Services.AddSingleton<InboxProcessor>();
+        builder.Services.AddInboxEventHandler<GenericInboxHandler>();
         return builder;
     }
 
