@@ -24,6 +24,7 @@ public sealed class PageAuthorizationTests
         ["/review"] = Policies.ViewClients,
         ["/admin/users"] = Policies.ManageUsers,
         ["/admin/jobs"] = Policies.ManageJobs,
+        ["/admin/webhooks"] = Policies.ManageWebhooks,
         ["/forbidden"] = Policies.SignedIn,
         ["/Account/Manage"] = Policies.SignedIn,
         ["/Account/Manage/ChangePassword"] = Policies.SignedIn,
@@ -66,6 +67,7 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.Manager, Roles.MarketingLead, Roles.Owner], Policies.RolesByPolicy[Policies.ViewClients]);
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageUsers]);
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageJobs]);
+        Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageWebhooks]);
         Assert.Equal([Roles.Owner, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAudit]);
         Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageSegments]);
         Assert.Equal([Roles.Owner, Roles.MarketingLead], Policies.RolesByPolicy[Policies.ViewModels]);
