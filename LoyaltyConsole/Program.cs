@@ -37,6 +37,7 @@ if (isCommand)
 
 app.UseConsoleUi();
 app.MapHealth();
+app.MapSyncEndpoints();
 await app.RunAsync();
 return 0;
 
