@@ -38,6 +38,7 @@ if (isCommand)
 
 app.UseConsoleUi();
 app.MapHealth();
+app.MapSyncEndpoints();
 app.MapWebhooks();
 await app.RunAsync();
 return 0;

@@ -24,7 +24,9 @@ public sealed class PageAuthorizationTests
         ["/review"] = Policies.ViewClients,
         ["/admin/users"] = Policies.ManageUsers,
         ["/admin/jobs"] = Policies.ManageJobs,
-        ["/admin/webhooks"] = Policies.ManageWebhooks,
+        ["/admin/connections"] = Policies.ManageConnections,
+        ["/admin/data-quality"] = Policies.ManageConnections,
+        ["/admin/webhooks"] = Policies.ManageConnections,
         ["/forbidden"] = Policies.SignedIn,
         ["/Account/Manage"] = Policies.SignedIn,
         ["/Account/Manage/ChangePassword"] = Policies.SignedIn,
@@ -67,7 +69,7 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.Manager, Roles.MarketingLead, Roles.Owner], Policies.RolesByPolicy[Policies.ViewClients]);
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageUsers]);
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageJobs]);
-        Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageWebhooks]);
+        Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageConnections]);
         Assert.Equal([Roles.Owner, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAudit]);
         Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageSegments]);
         Assert.Equal([Roles.Owner, Roles.MarketingLead], Policies.RolesByPolicy[Policies.ViewModels]);

@@ -62,7 +62,7 @@ internal static class WebhookTestSupport
 
     /// <summary>A generic delivery of one client.</summary>
     public static string ClientEvent(string eventId, string clientId, string firstName = "Ada") =>
-        $$"""{"id":"{{eventId}}","type":"client","data":{"externalId":"{{clientId}}","firstName":"{{firstName}}","lastName":"Lovelace","email":"{{clientId}}@example.com"}}""";
+        $$$"""{"id":"{{{eventId}}}","type":"client","data":{"externalId":"{{{clientId}}}","firstName":"{{{firstName}}}","lastName":"Lovelace","email":"{{{clientId}}}@example.com"}}""";
 
     public static async Task<(HttpStatusCode Status, string Text)> SendAsync(HttpClient http, HttpRequestMessage request)
     {

@@ -57,7 +57,7 @@ public sealed class WebhookInbox(
     /// <summary>Makes one failed or waiting event due now with a fresh set of attempts, and starts the apply job.</summary>
     public async Task<CommandResult> ReplayAsync(long id, AuditActor actor, CancellationToken ct = default)
     {
-        var result = await commands.RunAsync(actor, Policies.ManageWebhooks, async command =>
+        var result = await commands.RunAsync(actor, Policies.ManageConnections, async command =>
         {
             var inboxEvent = await command.Db.InboxEvents.SingleOrDefaultAsync(e => e.Id == id, ct)
                 ?? throw CommandContext.Refuse("That webhook event no longer exists.");
@@ -78,7 +78,7 @@ public sealed class WebhookInbox(
     /// <summary>Replays every Failed event at once (one audit entry with their count and ids).</summary>
     public async Task<CommandResult> ReplayFailedAsync(AuditActor actor, CancellationToken ct = default)
     {
-        var result = await commands.RunAsync(actor, Policies.ManageWebhooks, async command =>
+        var result = await commands.RunAsync(actor, Policies.ManageConnections, async command =>
         {
             var failed = await command.Db.InboxEvents.Where(e => e.Status == InboxStatus.Failed).OrderBy(e => e.Id).ToListAsync(ct);
             if (failed.Count == 0)
