@@ -21,6 +21,7 @@ public static class CommandLine
         ["segment"] = "Score and segment every client now: segment [--as-of YYYY-MM-DD] (default today, UTC)",
         ["backtest"] = "Fit BG/NBD + Gamma-Gamma on a calibration window and compare predictions with a holdout: backtest --transactions FILE --calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD] [--json OUT]",
         ["benchmark-pages"] = "Time the queries of the Clients, Segments and Review pages: benchmark-pages [--propose true] [--runs N] (docs/benchmarks.md)",
+        ["webhook-sender"] = "Create an enabled connection for a generic webhook sender and print its new signing secret once: webhook-sender --source NAME [--name NAME]",
         ["help"] = "Show this help.",
     };
 
@@ -40,6 +41,7 @@ public static class CommandLine
                 "segment" => await SegmentAsync(app, options),
                 "backtest" => BacktestCommand.Run(options, Console.Out),
                 "benchmark-pages" => await PageQueriesBenchmark.RunAsync(app, options, Console.Out),
+                "webhook-sender" => await CreateWebhookSenderAsync(app, options),
                 _ => Help(),
             };
         }
@@ -116,6 +118,34 @@ public static class CommandLine
         await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
         var summary = await app.Services.GetRequiredService<Scoring.SegmentationService>().RunAsync(asOf, AuditActor.Cli(Environment.UserName).Name);
         Console.WriteLine(summary.ToString());
+        return 0;
+    }
+
+    /// <summary>For operators without the Connections page at hand, and for scripts/benchmark-webhooks.sh.</summary>
+    private static async Task<int> CreateWebhookSenderAsync(WebApplication app, Dictionary<string, string> options)
+    {
+        if (!options.TryGetValue("source", out var source))
+        {
+            throw new UsageException("webhook-sender needs --source.");
+        }
+        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        var secret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var form = new Sync.ConnectionForm
+        {
+            Name = options.GetValueOrDefault("name", source),
+            Kind = Sync.ConnectionKind.CsvImport,
+            Source = source,
+            Enabled = true,
+            NewWebhookSecret = secret,
+        };
+        var result = await app.Services.GetRequiredService<Sync.ConnectionAdministration>().CreateAsync(form, AuditActor.Cli(Environment.UserName));
+        if (!result.Succeeded)
+        {
+            await Console.Error.WriteLineAsync($"error: {result.Message}");
+            return 1;
+        }
+        Console.WriteLine(result.Message);
+        Console.WriteLine($"Webhook secret (shown once): {secret}");
         return 0;
     }
 
