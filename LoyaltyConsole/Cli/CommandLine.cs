@@ -130,6 +130,9 @@ public static class CommandLine
         }
         await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
         var secret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        // The command encrypts the secret inside its transaction; on a new database Data Protection would create its
+        // first key there, from a second connection that SQLite's writer lock keeps waiting. Create it now instead.
+        _ = app.Services.GetRequiredService<Sync.ConnectionSecrets>().ProtectWebhookSecret(secret);
         var form = new Sync.ConnectionForm
         {
             Name = options.GetValueOrDefault("name", source),
