@@ -70,8 +70,9 @@ for _ in $(seq 1 120); do
 done
 
 load() { node "$ROOT/scripts/webhook-load.mjs" --url "http://127.0.0.1:$port_app" --source bench --secret "$secret" "$@"; }
-echo "== warm-up (200/s for 5 s)"
-load --rate 200 --seconds 5 --prefix warm
+# A server that has been up a while: its code compiled and tuned by the JIT, its pools and the database file grown.
+echo "== warm-up (500/s for 10 s)"
+load --rate 500 --seconds 10 --prefix warm
 echo "== $PROVIDER: $RATE requests/s for $SECONDS_ s"
 result="$(load --rate "$RATE" --seconds "$SECONDS_" --prefix run)"
 echo "$result"

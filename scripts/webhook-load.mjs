@@ -3,7 +3,8 @@
 // from the moment it was due to be sent, so a stalled server shows up as latency rather than as a lower rate.
 // Loopback only; bounded by --rate x --seconds requests and a 10 s timeout per request.
 //   node scripts/webhook-load.mjs --url http://127.0.0.1:5000 --source bench --secret HEX [--rate 1000] [--seconds 30] [--prefix run]
-// Prints one JSON line: sent, answered by status, errors, latency percentiles in ms, the rate achieved.
+// Prints one JSON line: sent, answered by status, errors, latency percentiles in ms, how many took over 50 ms, the
+// slowest answer of each second, the rate achieved.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +30,7 @@ const total = Math.round(rate * seconds);
 const interval = 1000 / rate;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 const latencies = [];
+const worstPerSecond = [];
 const statuses = {};
 let errors = 0;
 let done = 0;
@@ -50,7 +52,10 @@ function send(i, due) {
     }, response => {
         response.resume();
         response.on('end', () => {
-            latencies.push(performance.now() - due);
+            const latency = performance.now() - due;
+            latencies.push(latency);
+            const second = Math.floor((due - start) / 1000);
+            worstPerSecond[second] = Math.max(worstPerSecond[second] ?? 0, Math.round(latency));
             statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
             finish();
         });
@@ -67,7 +72,8 @@ function finish() {
     const at = p => latencies.length ? Number(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)].toFixed(1)) : null;
     console.log(JSON.stringify({
         sent: total, statuses, errors, seconds: Number(elapsed.toFixed(1)), rate: Number((total / sendSeconds).toFixed(0)),
-        p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1),
+        p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), over50ms: latencies.filter(l => l > 50).length,
+        worstPerSecond: [...worstPerSecond].map(w => w ?? 0),
     }));
     agent.destroy();
 }
