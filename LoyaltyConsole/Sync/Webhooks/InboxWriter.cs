@@ -32,8 +32,6 @@ public sealed class InboxWriter : BackgroundService
     private readonly IDbContextFactory<ApplicationDbContext> _dbFactory;
     private readonly int _batchSize;
     private readonly ILogger<InboxWriter> _logger;
-    private long _lastCheckpoint = Environment.TickCount64;
-    private int _checkpointing;
 
     public InboxWriter(IDbContextFactory<ApplicationDbContext> dbFactory, IOptions<WebhookOptions> options, ILogger<InboxWriter> logger)
     {
@@ -113,33 +111,11 @@ public sealed class InboxWriter : BackgroundService
 
     private async Task<InboxWriteResult[]> InsertAsync(List<Pending> batch, CancellationToken ct)
     {
-        await using var db = await _dbFactory.CreateDbContextAsync(ct);
-        var sqlite = db.Database.IsSqlite();
-        if (sqlite)
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            await SqliteAutoCheckpointAsync(db, 0, ct);
-        }
-        try
-        {
-            return await InsertAsync(db, batch, ct);
-        }
-        finally
-        {
-            if (sqlite)
-            {
-                await SqliteAutoCheckpointAsync(db, 1000, CancellationToken.None);
-                CheckpointSqliteSoon();
-            }
-        }
-    }
-
-    private async Task<InboxWriteResult[]> InsertAsync(ApplicationDbContext db, List<Pending> batch, CancellationToken ct)
-    {
         var results = new InboxWriteResult[batch.Count];
         var seen = new HashSet<(string, string)>();
         var sources = batch.Select(p => p.Event.Source).Distinct().ToList();
         var eventIds = batch.Select(p => p.Event.EventId).Distinct().ToList();
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var stored = (await db.InboxEvents.AsNoTracking()
                 .Where(e => sources.Contains(e.Source) && eventIds.Contains(e.EventId))
                 .Select(e => new { e.Source, e.EventId })
@@ -193,38 +169,6 @@ public sealed class InboxWriter : BackgroundService
         {
             return InboxWriteResult.Duplicate;
         }
-    }
-
-    // SQLite (named as such): a commit that finds the WAL over its limit copies it into the database file and fsyncs
-    // that, there and then — tens of milliseconds in which every queued delivery waits. The intake's commits skip that
-    // (the setting is the connection's, so it is put back before the connection returns to the pool), and a checkpoint on
-    // a connection of its own, which in WAL mode does not stop the writer, runs at most once a second instead.
-    private static Task SqliteAutoCheckpointAsync(ApplicationDbContext db, int pages, CancellationToken ct) =>
-        db.Database.ExecuteSqlRawAsync(pages == 0 ? "PRAGMA wal_autocheckpoint = 0" : "PRAGMA wal_autocheckpoint = 1000", ct);
-
-    private void CheckpointSqliteSoon()
-    {
-        if (Environment.TickCount64 - Interlocked.Read(ref _lastCheckpoint) < 1000 || Interlocked.Exchange(ref _checkpointing, 1) == 1)
-        {
-            return;
-        }
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await using var db = await _dbFactory.CreateDbContextAsync();
-                await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE)");
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "A background checkpoint of the SQLite write-ahead log failed; the next commit's will do");
-            }
-            finally
-            {
-                Interlocked.Exchange(ref _lastCheckpoint, Environment.TickCount64);
-                Interlocked.Exchange(ref _checkpointing, 0);
-            }
-        });
     }
 
     private sealed record Pending(InboxEvent Event, TaskCompletionSource<InboxWriteResult> Result);
