@@ -13,11 +13,18 @@ internal static class ConsoleUi
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        // The webhook inbox starts the apply job after a replay: the web app's, which has the scheduler.
+        builder.Services.AddSingleton<WebhookInbox>();
+        return builder.AddConsoleFeatures();
+    }
+
+    /// <summary>The pages' queries and the clock, without the pages: what the command-line verbs share with them.</summary>
+    public static IHostApplicationBuilder AddConsoleFeatures(this IHostApplicationBuilder builder)
+    {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClientDirectory>();
         builder.Services.AddSingleton<AuditQuery>();
         builder.Services.AddSingleton<UserAdministration>();
-        builder.Services.AddSingleton<WebhookInbox>();
         return builder;
     }
 

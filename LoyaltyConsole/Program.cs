@@ -12,8 +12,13 @@ using LoyaltyConsole.Scoring;
 using LoyaltyConsole.Sync;
 using LoyaltyConsole.Sync.Webhooks;
 
-var isCommand = CommandLine.IsCommand(args);
-var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+// A verb (migrate, backtest, …) runs in a host of its own and exits; the web app never starts for it.
+if (CommandLine.IsCommand(args))
+{
+    return await CommandLine.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddData();
 // Start-up (schema, roles, demo) runs before every other hosted service, e.g. Data Protection's key ring load.
@@ -30,12 +35,6 @@ builder.AddConsoleUi();
 builder.AddHosting();
 
 var app = builder.Build();
-
-if (isCommand)
-{
-    return await CommandLine.RunAsync(app, args);
-}
-
 app.UseConsoleUi();
 app.MapHealth();
 app.MapSyncEndpoints();

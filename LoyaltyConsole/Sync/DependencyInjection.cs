@@ -16,6 +16,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<SyncRunner>();
         builder.Services.AddSingleton<ConnectionAdministration>();
         builder.Services.AddSingleton<DataQualityService>();
+        builder.Services.AddSingleton<ImportService>();
         builder.AddWebhooks();
         return builder;
     }
