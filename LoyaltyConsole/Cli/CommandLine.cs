@@ -98,6 +98,10 @@ public static class CommandLine
             // As the web host reads it: ASPNETCORE_ENVIRONMENT (launch profiles, docs), else DOTNET_ENVIRONMENT.
             EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"),
         });
+        // Development validates every registration when the provider is built; the identity services include web-only
+        // ones (the Blazor redirect manager, the authorization policy cache) whose dependencies a verb's host does not
+        // have and no verb resolves, and the built app aborted on them (exit 134) for every verb in Development.
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = false }));
         configure?.Invoke(builder);
         builder.AddData();
         builder.AddAuditing();
