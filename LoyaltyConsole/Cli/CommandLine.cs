@@ -15,7 +15,7 @@ public static class CommandLine
     private static readonly Dictionary<string, string> Verbs = new(StringComparer.OrdinalIgnoreCase)
     {
         ["migrate"] = "Apply pending database migrations.",
-        ["seed-demo"] = "Generate the demo business into an empty database: seed-demo [--clients N] [--seed S]",
+        ["seed-demo"] = "Generate the demo business into an empty database: seed-demo [--clients N] [--seed S] [--visit-rate F] (F times the visits per client, default 1)",
         ["create-admin"] = "Create an Admin user: create-admin --email EMAIL [--password PASSWORD] (a password is generated when omitted)",
         ["verify-audit"] = "Verify the audit log's hash chain; reports the first broken entry.",
         ["segment"] = "Score and segment every client now: segment [--as-of YYYY-MM-DD] (default today, UTC)",
@@ -68,9 +68,10 @@ public static class CommandLine
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
         var clients = IntOption(options, "clients", demo.Clients, 1, 1_000_000);
         var seed = IntOption(options, "seed", demo.Seed, int.MinValue, int.MaxValue);
+        var visitRate = DoubleOption(options, "visit-rate", 1.0, DemoSeeder.MinVisitRate, DemoSeeder.MaxVisitRate);
         await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
         var progress = new Progress<string>(line => Console.WriteLine("  " + line));
-        var result = await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(clients, seed, progress: progress);
+        var result = await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(clients, seed, progress: progress, visitRate: visitRate);
         Console.WriteLine($"Demo business generated: {result.Locations} locations, {result.Staff} staff, {result.Clients:N0} clients, " +
                           $"{result.Visits:N0} visits, {result.LedgerEntries:N0} ledger entries in {result.Elapsed.TotalSeconds:N1} s.");
         if (demo.Enabled)
@@ -165,6 +166,19 @@ public static class CommandLine
         if (!int.TryParse(raw, out var value) || value < min || value > max)
         {
             throw new UsageException($"--{name} must be a whole number between {min:N0} and {max:N0}; got '{raw}'.");
+        }
+        return value;
+    }
+
+    private static double DoubleOption(Dictionary<string, string> options, string name, double fallback, double min, double max)
+    {
+        if (!options.TryGetValue(name, out var raw))
+        {
+            return fallback;
+        }
+        if (!double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new UsageException($"--{name} must be a number from {min} to {max}; got '{raw}'.");
         }
         return value;
     }
