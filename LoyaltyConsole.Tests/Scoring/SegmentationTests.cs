@@ -109,7 +109,7 @@ public sealed class SegmentationTests
     }
 
     [Fact]
-    public async Task Segment_sizes_are_the_open_memberships_the_caller_may_see_also_after_a_run_without_location_counts()
+    public async Task Segment_sizes_and_member_totals_are_the_open_memberships_the_caller_may_see_also_after_a_run_without_location_counts()
     {
         await using var app = new TestApp(clients: 200);
         var query = app.Get<ScoringQuery>();
@@ -122,20 +122,26 @@ public sealed class SegmentationTests
                    group m by m.SegmentId into g
                    select new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, Ct);
 
-        Assert.True(await db.Set<SegmentRunLocationCount>().AnyAsync(Ct), "The run records its members per segment and location.");
-        foreach (var scope in scopes)
+        async Task AssertLiveAsync()
         {
-            var live = await LiveAsync(scope);
-            Assert.All(await query.SegmentsAsync(scope, Ct), s => Assert.Equal(live.GetValueOrDefault(s.Definition.Id), s.Members));
+            foreach (var scope in scopes)
+            {
+                var live = await LiveAsync(scope);
+                foreach (var segment in await query.SegmentsAsync(scope, Ct))
+                {
+                    Assert.Equal(live.GetValueOrDefault(segment.Definition.Id), segment.Members);
+                    Assert.Equal(live.GetValueOrDefault(segment.Definition.Id), (await query.MembersAsync(scope, segment.Definition.Id, 0, 25, Ct)).TotalCount);
+                }
+            }
         }
 
-        // A run recorded before the per-location counts existed: the sizes are counted from the memberships.
+        Assert.True(await db.Set<SegmentRunLocationCount>().AnyAsync(Ct), "The run records its members per segment and location.");
+        Assert.True((await LiveAsync(scopes[1])).Values.Sum() < (await LiveAsync(scopes[0])).Values.Sum(), "The manager sees fewer members than the owner.");
+        await AssertLiveAsync();
+
+        // A run recorded before the per-location counts existed: the sizes and totals are counted from the memberships.
         await db.Set<SegmentRunLocationCount>().ExecuteDeleteAsync(Ct);
-        foreach (var scope in scopes)
-        {
-            var live = await LiveAsync(scope);
-            Assert.All(await query.SegmentsAsync(scope, Ct), s => Assert.Equal(live.GetValueOrDefault(s.Definition.Id), s.Members));
-        }
+        await AssertLiveAsync();
     }
 
     private static async Task<List<string>> Snapshot(LoyaltyConsole.Data.ApplicationDbContext db, DateOnly asOf) =>
