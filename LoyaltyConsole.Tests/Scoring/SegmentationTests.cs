@@ -122,6 +122,14 @@ public sealed class SegmentationTests
                    group m by m.SegmentId into g
                    select new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, Ct);
 
+        var latest = await db.ClientScores.MaxAsync(s => s.AsOf, Ct);
+        async Task<List<int>> LivePageAsync(LoyaltyConsole.Identity.AccessScope scope, int segmentId, int page, int pageSize) =>
+            await (from m in db.SegmentMemberships
+                   join c in db.Clients on m.ClientId equals c.Id
+                   join s in db.ClientScores on m.ClientId equals s.ClientId
+                   where m.SegmentId == segmentId && m.ExitedOn == null && s.AsOf == latest && (scope.AllLocations || scope.LocationIds.Contains(c.HomeLocationId))
+                   orderby s.PredictedValueMinor descending, s.ClientId
+                   select c.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(Ct);
         async Task AssertLiveAsync()
         {
             foreach (var scope in scopes)
@@ -130,7 +138,13 @@ public sealed class SegmentationTests
                 foreach (var segment in await query.SegmentsAsync(scope, Ct))
                 {
                     Assert.Equal(live.GetValueOrDefault(segment.Definition.Id), segment.Members);
-                    Assert.Equal(live.GetValueOrDefault(segment.Definition.Id), (await query.MembersAsync(scope, segment.Definition.Id, 0, 25, Ct)).TotalCount);
+                    // Pages within the members the run kept and, past them (page 25 of 25 rows), read live.
+                    foreach (var (page, pageSize) in new[] { (0, 25), (1, 10), (25, 25) })
+                    {
+                        var members = await query.MembersAsync(scope, segment.Definition.Id, page, pageSize, Ct);
+                        Assert.Equal(live.GetValueOrDefault(segment.Definition.Id), members.TotalCount);
+                        Assert.Equal(await LivePageAsync(scope, segment.Definition.Id, page, pageSize), members.Items.Select(m => m.ClientId));
+                    }
                 }
             }
         }

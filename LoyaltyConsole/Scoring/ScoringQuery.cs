@@ -65,9 +65,26 @@ public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFacto
         var last = await db.SegmentationRuns.AsNoTracking().OrderByDescending(r => r.Id).Include(r => r.Segments).FirstOrDefaultAsync(ct);
         // The same count as the segment's size on the page: the last run's, where joining a hundred thousand open
         // memberships to a manager's clients took half a second.
-        var total = (await SizesFromRunAsync(db, last, scope, ct)).TryGetValue(segmentId, out var counted)
-            ? counted
-            : await members.CountAsync(ct);
+        var counted = (await SizesFromRunAsync(db, last, scope, ct)).TryGetValue(segmentId, out var total);
+        if (!counted)
+        {
+            total = await members.CountAsync(ct);
+        }
+        var skip = page * pageSize;
+        if (counted && skip + pageSize <= last!.TopMembersKept)
+        {
+            // A first page is among the most valuable members the run kept per location: the page's clients are those,
+            // in the grid's order, and the rows below are read for them alone.
+            var locationIds = scope.LocationIds.ToList();
+            var clientIds = await db.Set<SegmentRunTopMember>().AsNoTracking()
+                .Where(t => t.RunId == last.Id && t.SegmentId == segmentId && (scope.AllLocations || locationIds.Contains(t.LocationId)))
+                .OrderByDescending(t => t.PredictedValueMinor).ThenBy(t => t.ClientId)
+                .Skip(skip).Take(pageSize)
+                .Select(t => t.ClientId)
+                .ToListAsync(ct);
+            members = members.Where(m => clientIds.Contains(m.ClientId));
+            skip = 0;
+        }
         var rows = await (
                 from m in members
                 join c in db.Clients on m.ClientId equals c.Id
@@ -76,7 +93,7 @@ public sealed class ScoringQuery(IDbContextFactory<ApplicationDbContext> dbFacto
                 orderby s.PredictedValueMinor descending, s.ClientId
                 select new SegmentMemberRow(c.Id, c.FirstName + " " + c.LastName, l.Name, m.EnteredOn, s.ProbabilityAlive,
                     s.PredictedValueMinor, l.Currency, s.DaysSinceLastVisit, s.RfmSegment, s.Visits12Months))
-            .Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
+            .Skip(skip).Take(pageSize).ToListAsync(ct);
         return new Page<SegmentMemberRow>(rows, total);
     }
 

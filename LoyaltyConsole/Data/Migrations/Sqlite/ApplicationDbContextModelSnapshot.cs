@@ -1395,6 +1395,38 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                     b.ToTable("SegmentRunLocationCount");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PredictedValueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.HasIndex("RunId", "SegmentId", "LocationId");
+
+                    b.ToTable("SegmentRunTopMember");
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1415,6 +1447,9 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TopMembersKept")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TriggeredBy")
                         .IsRequired()
@@ -1776,6 +1811,27 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("TopMembers")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1844,6 +1900,8 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                     b.Navigation("LocationCounts");
 
                     b.Navigation("Segments");
+
+                    b.Navigation("TopMembers");
                 });
 #pragma warning restore 612, 618
         }
