@@ -9,6 +9,7 @@
 #                                                     (PROPOSE=1: first set up the demo program and run its proposals once)
 #   bash scripts/benchmark-scale.sh stop               stops the PostgreSQL server this script started
 # Environment: SEED (9), AS_OF (2026-11-28), OUT (/tmp/loyaltyconsole-scale: logs, SQLite files),
+# VISIT_RATE (seed-demo --visit-rate, default 1; any other value names the database lc_scale_CLIENTS_xRATE, e.g. _x4_2),
 # PG_CLUSTER_STATE (/tmp/loyaltyconsole-pg-scale/state: a server of its own, apart from the tests').
 # Build first: dotnet build LoyaltyConsole -c Release. The machine is shared: wrap the call in
 # flock /tmp/loyalty-build.lock so no build or test runs at the same time.
@@ -57,22 +58,26 @@ counts_sql="SELECT (SELECT count(*) FROM \"Clients\") AS clients, (SELECT count(
   (SELECT count(*) FROM \"VisitLines\") AS lines, (SELECT count(*) FROM \"LedgerEntries\") AS ledger,
   (SELECT count(*) FROM \"TierChanges\") AS tier_changes"
 
+# The database and log name of a business: lc_scale_CLIENTS, with _xRATE for another visit rate.
+scale_name() { echo "lc_scale_$1${VISIT_RATE:+_x${VISIT_RATE//./_}}"; }
+
 case "${1:-}" in
     postgres)
         clients="${2:?clients}"
         step="${3:-all}"
-        name="lc_scale_$clients"
+        name="$(scale_name "$clients")"
+        label="pg-${name#lc_scale_}"
         cs="$(postgres_database "$name")"
         server="$(bash "$ROOT/scripts/postgres-cluster.sh" status)"
         export Database__Provider=PostgreSql ConnectionStrings__DefaultConnection="$cs"
         if [ "$step" != segment ]; then
             psql_admin "$server" "DROP DATABASE IF EXISTS $name WITH (FORCE)" "CREATE DATABASE $name"
-            app "pg-$clients-seed" seed-demo --clients "$clients" --seed "$SEED"
+            app "$label-seed" seed-demo --clients "$clients" --seed "$SEED" ${VISIT_RATE:+--visit-rate "$VISIT_RATE"}
             DB="$name" psql_admin "$server" "VACUUM ANALYZE" "$counts_sql" "SELECT pg_size_pretty(pg_database_size('$name')) AS size"
         fi
         if [ "$step" != seed ]; then
-            app "pg-$clients-segment" segment --as-of "$AS_OF"
-            app "pg-$clients-segment-again" segment --as-of "$AS_OF"
+            app "$label-segment" segment --as-of "$AS_OF"
+            app "$label-segment-again" segment --as-of "$AS_OF"
         fi
         ;;
     sqlite)
@@ -80,20 +85,21 @@ case "${1:-}" in
         file="$OUT/sqlite-$clients.db"
         rm -f "$file" "$file-wal" "$file-shm"
         export Database__Provider=Sqlite ConnectionStrings__DefaultConnection="Data Source=$file"
-        app "sqlite-$clients-seed" seed-demo --clients "$clients" --seed "$SEED"
+        app "sqlite-$clients-seed" seed-demo --clients "$clients" --seed "$SEED" ${VISIT_RATE:+--visit-rate "$VISIT_RATE"}
         app "sqlite-$clients-segment" segment --as-of "$AS_OF"
         ;;
     queries)
         clients="${2:?clients}"
-        cs="$(postgres_database "lc_scale_$clients")"
+        name="$(scale_name "$clients")"
+        cs="$(postgres_database "$name")"
         export Database__Provider=PostgreSql ConnectionStrings__DefaultConnection="$cs"
-        app "pg-$clients-queries" benchmark-pages ${PROPOSE:+--propose true}
+        app "pg-${name#lc_scale_}-queries" benchmark-pages ${PROPOSE:+--propose true}
         ;;
     stop)
         bash "$ROOT/scripts/postgres-cluster.sh" stop
         ;;
     *)
-        sed -n '2,11p' "$0" >&2
+        sed -n '2,12p' "$0" >&2
         exit 2
         ;;
 esac

@@ -38,6 +38,46 @@ public sealed class DemoBusinessTests
     }
 
     [Fact]
+    public void A_higher_visit_rate_gives_each_client_more_visits_over_about_the_same_time()
+    {
+        var asOf = new DateOnly(2026, 6, 30);
+        var plans = Enumerable.Range(0, 4000)
+            .Select(i => (Default: DemoSeeder.Plan(11, i, asOf), Busier: DemoSeeder.Plan(11, i, asOf, visitRate: 4.0)))
+            .ToList();
+
+        Assert.All(plans, p => Assert.Equal((p.Default.HomeIndex, p.Default.Days[0]), (p.Busier.HomeIndex, p.Busier.Days[0])));
+        var ratio = (double)plans.Sum(p => p.Busier.Days.Count) / plans.Sum(p => p.Default.Days.Count);
+        Assert.InRange(ratio, 3.0, 4.0);
+        // Leaving is as much less likely per visit as visits are more frequent: clients are seen about as long.
+        static double MeanSpan(IEnumerable<List<DateOnly>> days) => days.Average(d => d[^1].DayNumber - d[0].DayNumber);
+        var spans = MeanSpan(plans.Select(p => p.Busier.Days)) / MeanSpan(plans.Select(p => p.Default.Days));
+        Assert.InRange(spans, 0.8, 1.3);
+    }
+
+    [Fact]
+    public async Task Seeding_at_a_higher_visit_rate_keeps_each_clients_home_and_first_visit_and_multiplies_the_visits()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var usual = new TestApp(seedDemo: false);
+        await using var busier = new TestApp(seedDemo: false);
+        var asOf = new DateOnly(2026, 6, 30);
+        await usual.Get<DemoSeeder>().SeedAsync(60, 11, asOf, ct: ct);
+        await busier.Get<DemoSeeder>().SeedAsync(60, 11, asOf, visitRate: 3.0, ct: ct);
+
+        static async Task<(List<string> Clients, int Visits)> ReadAsync(TestApp app, CancellationToken ct)
+        {
+            await using var db = await app.CreateDbContextAsync();
+            // Names and contact details are drawn after the visit days, so only where and when a client first came stays.
+            return (await db.Clients.OrderBy(c => c.ExternalId).Select(c => $"{c.ExternalId} {c.HomeLocationId} {c.CreatedAt:O}").ToListAsync(ct),
+                await db.Visits.CountAsync(ct));
+        }
+        var (clients, visits) = await ReadAsync(usual, ct);
+        var (busierClients, busierVisits) = await ReadAsync(busier, ct);
+        Assert.Equal(clients, busierClients);
+        Assert.InRange(busierVisits, 2 * visits, 3 * visits);
+    }
+
+    [Fact]
     public async Task PostgreSql_seeds_by_bulk_copy_the_same_business_as_Sqlite_and_goes_on_from_its_ids()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,5 +1,4 @@
 using LoyaltyConsole.Domain.Scoring;
-using LoyaltyConsole.Scoring;
 
 namespace LoyaltyConsole.Tests.Scoring;
 
@@ -15,10 +14,20 @@ public sealed class RfmPerLocationTests
         double[] monetary = [2000, 1900, 1800, 1700, 1600, 1500, 1400, 1300, 1200, 1100, 500, 400, 300, 200, 100];
 
         var wide = Rfm.Score(recency, frequency, monetary);
-        var perLocation = SegmentationService.RfmPerLocation(locations, recency, frequency, monetary);
+        var quintiles = new RfmQuintiles();
+        for (var i = 0; i < locations.Length; i++)
+        {
+            quintiles.Count(locations[i], recency[i], frequency[i], monetary[i]);
+        }
+        for (var i = 0; i < locations.Length; i++)
+        {
+            quintiles.Collect(locations[i], recency[i], frequency[i], monetary[i]);
+        }
+        var perLocation = Enumerable.Range(0, locations.Length).Select(i => quintiles.Score(locations[i], recency[i], frequency[i], monetary[i])).ToArray();
 
         Assert.Equal(new RfmScore(5, 5, 5), perLocation[10]);
         Assert.True(wide[10].Monetary < 5 && wide[10].Recency < 5);
         Assert.Equal(Rfm.Score(recency.AsSpan(0, 10), frequency.AsSpan(0, 10), monetary.AsSpan(0, 10)), perLocation[..10]);
+        Assert.Equal(Rfm.Score(recency.AsSpan(10), frequency.AsSpan(10), monetary.AsSpan(10)), perLocation[10..]);
     }
 }

@@ -109,7 +109,7 @@ public sealed class SegmentationTests
     }
 
     [Fact]
-    public async Task Segment_sizes_are_the_open_memberships_the_caller_may_see_also_after_a_run_without_location_counts()
+    public async Task Segment_sizes_and_member_totals_are_the_open_memberships_the_caller_may_see_also_after_a_run_without_location_counts()
     {
         await using var app = new TestApp(clients: 200);
         var query = app.Get<ScoringQuery>();
@@ -122,20 +122,40 @@ public sealed class SegmentationTests
                    group m by m.SegmentId into g
                    select new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, Ct);
 
-        Assert.True(await db.Set<SegmentRunLocationCount>().AnyAsync(Ct), "The run records its members per segment and location.");
-        foreach (var scope in scopes)
+        var latest = await db.ClientScores.MaxAsync(s => s.AsOf, Ct);
+        async Task<List<int>> LivePageAsync(LoyaltyConsole.Identity.AccessScope scope, int segmentId, int page, int pageSize) =>
+            await (from m in db.SegmentMemberships
+                   join c in db.Clients on m.ClientId equals c.Id
+                   join s in db.ClientScores on m.ClientId equals s.ClientId
+                   where m.SegmentId == segmentId && m.ExitedOn == null && s.AsOf == latest && (scope.AllLocations || scope.LocationIds.Contains(c.HomeLocationId))
+                   orderby s.PredictedValueMinor descending, s.ClientId
+                   select c.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(Ct);
+        async Task AssertLiveAsync()
         {
-            var live = await LiveAsync(scope);
-            Assert.All(await query.SegmentsAsync(scope, Ct), s => Assert.Equal(live.GetValueOrDefault(s.Definition.Id), s.Members));
+            foreach (var scope in scopes)
+            {
+                var live = await LiveAsync(scope);
+                foreach (var segment in await query.SegmentsAsync(scope, Ct))
+                {
+                    Assert.Equal(live.GetValueOrDefault(segment.Definition.Id), segment.Members);
+                    // Pages within the members the run kept and, past them (page 25 of 25 rows), read live.
+                    foreach (var (page, pageSize) in new[] { (0, 25), (1, 10), (25, 25) })
+                    {
+                        var members = await query.MembersAsync(scope, segment.Definition.Id, page, pageSize, Ct);
+                        Assert.Equal(live.GetValueOrDefault(segment.Definition.Id), members.TotalCount);
+                        Assert.Equal(await LivePageAsync(scope, segment.Definition.Id, page, pageSize), members.Items.Select(m => m.ClientId));
+                    }
+                }
+            }
         }
 
-        // A run recorded before the per-location counts existed: the sizes are counted from the memberships.
+        Assert.True(await db.Set<SegmentRunLocationCount>().AnyAsync(Ct), "The run records its members per segment and location.");
+        Assert.True((await LiveAsync(scopes[1])).Values.Sum() < (await LiveAsync(scopes[0])).Values.Sum(), "The manager sees fewer members than the owner.");
+        await AssertLiveAsync();
+
+        // A run recorded before the per-location counts existed: the sizes and totals are counted from the memberships.
         await db.Set<SegmentRunLocationCount>().ExecuteDeleteAsync(Ct);
-        foreach (var scope in scopes)
-        {
-            var live = await LiveAsync(scope);
-            Assert.All(await query.SegmentsAsync(scope, Ct), s => Assert.Equal(live.GetValueOrDefault(s.Definition.Id), s.Members));
-        }
+        await AssertLiveAsync();
     }
 
     private static async Task<List<string>> Snapshot(LoyaltyConsole.Data.ApplicationDbContext db, DateOnly asOf) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.DemoData;
@@ -25,7 +26,8 @@ public static class CommandLine
     [
         new("migrate", "Apply pending database migrations.", [], MigrateAsync),
         new("seed-demo", "Generate the demo business into an empty database.",
-            [new("clients", "N", "clients to generate (default Demo:Clients)"), new("seed", "S", "random seed (default Demo:Seed)")], SeedDemoAsync),
+            [new("clients", "N", "clients to generate (default Demo:Clients)"), new("seed", "S", "random seed (default Demo:Seed)"),
+             new("visit-rate", "F", "every client comes F times as often and is F times less likely to leave per visit (default 1)")], SeedDemoAsync),
         new("create-admin", "Create an Admin user; a password is generated and shown once when none is given.",
             [new("email", "EMAIL", "the Admin's email", Required: true), new("password", "PASSWORD", "the Admin's password")], CreateAdminAsync),
         new("verify-audit", "Verify the audit log's hash chain; reports the first broken entry (exit 1).", [], VerifyAuditAsync),
@@ -170,9 +172,10 @@ public static class CommandLine
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         var clients = IntOption(context.Options, "clients", demo.Clients, 1, 1_000_000);
         var seed = IntOption(context.Options, "seed", demo.Seed, int.MinValue, int.MaxValue);
+        var visitRate = DoubleOption(context.Options, "visit-rate", 1.0, DemoSeeder.MinVisitRate, DemoSeeder.MaxVisitRate);
         await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(context.Cancellation);
         var progress = new Progress<string>(line => context.Output.WriteLine("  " + line));
-        var result = await services.GetRequiredService<DemoSeeder>().SeedAsync(clients, seed, progress: progress, ct: context.Cancellation);
+        var result = await services.GetRequiredService<DemoSeeder>().SeedAsync(clients, seed, progress: progress, visitRate: visitRate, ct: context.Cancellation);
         context.Output.WriteLine($"Demo business generated: {result.Locations} locations, {result.Staff} staff, {result.Clients:N0} clients, " +
                                  $"{result.Visits:N0} visits, {result.LedgerEntries:N0} ledger entries in {result.Elapsed.TotalSeconds:N1} s.");
         if (demo.Enabled)
@@ -286,6 +289,19 @@ public static class CommandLine
         if (!int.TryParse(raw, out var value) || value < min || value > max)
         {
             throw new UsageException($"--{name} must be a whole number between {min:N0} and {max:N0}; got '{raw}'.");
+        }
+        return value;
+    }
+
+    private static double DoubleOption(IReadOnlyDictionary<string, string> options, string name, double fallback, double min, double max)
+    {
+        if (!options.TryGetValue(name, out var raw))
+        {
+            return fallback;
+        }
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new UsageException($"--{name} must be a number from {min} to {max}; got '{raw}'.");
         }
         return value;
     }

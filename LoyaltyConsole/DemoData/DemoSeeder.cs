@@ -27,17 +27,20 @@ public sealed class DemoSeeder(
     // Binary COPY streams rows without a round trip each; a larger batch saves commits, and memory stays that of one batch.
     private const int CopyBatchSize = 10_000;
 
+    public const double MinVisitRate = 0.1;
+    public const double MaxVisitRate = 10.0;
+
     /// <summary>A client's random stream, home location and visit days: the first draws of that stream, in the order the seeder makes them.</summary>
     internal sealed record ClientPlan(Random Rng, int HomeIndex, DemoVisitPattern Pattern, List<DateOnly> Days);
 
     private sealed record ClientDraft(Client Client, Random Rng, DemoVisitFactory.Habits Habits, int Home, List<DateOnly> Days);
 
-    internal static ClientPlan Plan(int seed, int index, DateOnly today)
+    internal static ClientPlan Plan(int seed, int index, DateOnly today, double visitRate = 1.0)
     {
         // Not HashCode.Combine: it is randomised per process, and the demo must be the same on every run.
         var rng = new Random(unchecked((seed * 1_000_003) + index));
         var homeIndex = PickLocation(rng);
-        var pattern = DemoVisitPattern.Draw(rng, today);
+        var pattern = DemoVisitPattern.Draw(rng, today, visitRate);
         return new ClientPlan(rng, homeIndex, pattern, pattern.VisitDays(rng, today));
     }
 
@@ -53,11 +56,17 @@ public sealed class DemoSeeder(
         return PostgreSqlDemoCopy.Supports(db);
     }
 
-    public async Task<DemoSeedResult> SeedAsync(int clientCount, int seed, DateOnly? asOf = null, IProgress<string>? progress = null, CancellationToken ct = default)
+    /// <param name="visitRate">How many times as often as the default demo's every client comes, staying as long (<see cref="DemoVisitPattern.Draw"/>).</param>
+    public async Task<DemoSeedResult> SeedAsync(
+        int clientCount, int seed, DateOnly? asOf = null, IProgress<string>? progress = null, double visitRate = 1.0, CancellationToken ct = default)
     {
         if (clientCount is < 1 or > 1_000_000)
         {
             throw new ArgumentOutOfRangeException(nameof(clientCount), clientCount, "The demo business needs between 1 and 1,000,000 clients.");
+        }
+        if (visitRate is not (>= MinVisitRate and <= MaxVisitRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(visitRate), visitRate, $"The visit rate is a factor from {MinVisitRate} to {MaxVisitRate}.");
         }
         if (!await IsDatabaseEmptyAsync(ct))
         {
@@ -71,14 +80,14 @@ public sealed class DemoSeeder(
         int visits = 0, ledger = 0;
         if (await UsesPostgreSqlAsync(ct))
         {
-            (visits, ledger) = await CopyClientBatchesAsync(factory, locations, seed, today, clientCount, progress, stopwatch, ct);
+            (visits, ledger) = await CopyClientBatchesAsync(factory, locations, seed, visitRate, today, clientCount, progress, stopwatch, ct);
         }
         else
         {
             // SQLite writes the batches through EF Core as fast as it takes them; SQL Server does too, untuned for size.
             for (var start = 0; start < clientCount; start += BatchSize)
             {
-                var (v, l) = await SeedClientBatchAsync(factory, locations, seed, today, start, Math.Min(BatchSize, clientCount - start), ct);
+                var (v, l) = await SeedClientBatchAsync(factory, locations, seed, visitRate, today, start, Math.Min(BatchSize, clientCount - start), ct);
                 visits += v;
                 ledger += l;
                 progress?.Report($"{Math.Min(start + BatchSize, clientCount):N0} of {clientCount:N0} clients, {visits:N0} visits");
@@ -88,7 +97,7 @@ public sealed class DemoSeeder(
         await commands.RunAsync(AuditActor.System, policy: null, async command =>
         {
             await command.AuditAsync(AuditActions.DemoSeeded, "Business", null, null,
-                new { Clients = clientCount, Seed = seed, AsOf = today, Visits = visits, LedgerEntries = ledger });
+                new { Clients = clientCount, Seed = seed, VisitRate = visitRate, AsOf = today, Visits = visits, LedgerEntries = ledger });
             return "Recorded.";
         }, ct: ct);
         var result = new DemoSeedResult(locations.Count, staff.Count, clientCount, visits, ledger, stopwatch.Elapsed);
@@ -129,7 +138,7 @@ public sealed class DemoSeeder(
     }
 
     private async Task<(int Visits, int Ledger)> SeedClientBatchAsync(
-        DemoVisitFactory factory, List<Location> locations, int seed, DateOnly today, int start, int count, CancellationToken ct)
+        DemoVisitFactory factory, List<Location> locations, int seed, double visitRate, DateOnly today, int start, int count, CancellationToken ct)
     {
         var ledger = 0;
         List<List<Domain.Visits.Visit>> visitsByClient = [];
@@ -138,7 +147,7 @@ public sealed class DemoSeeder(
             var db = command.Db;
             db.ChangeTracker.AutoDetectChangesEnabled = false;
 
-            var drafts = DraftClients(locations, seed, today, start, count);
+            var drafts = DraftClients(locations, seed, visitRate, today, start, count);
             db.Clients.AddRange(drafts.Select(p => p.Client));
             await db.SaveChangesAsync(ct);
 
@@ -168,12 +177,12 @@ public sealed class DemoSeeder(
     /// this one: generating keeps one core busy and the server's COPY and index upkeep the other.
     /// </summary>
     private async Task<(int Visits, int Ledger)> CopyClientBatchesAsync(
-        DemoVisitFactory factory, List<Location> locations, int seed, DateOnly today, int clientCount, IProgress<string>? progress,
+        DemoVisitFactory factory, List<Location> locations, int seed, double visitRate, DateOnly today, int clientCount, IProgress<string>? progress,
         Stopwatch stopwatch, CancellationToken ct)
     {
         (PostgreSqlDemoCopy.Batch Batch, int Ledger) Generate(int start, PostgreSqlDemoCopy.Ids first)
         {
-            var drafts = DraftClients(locations, seed, today, start, Math.Min(CopyBatchSize, clientCount - start));
+            var drafts = DraftClients(locations, seed, visitRate, today, start, Math.Min(CopyBatchSize, clientCount - start));
             var visitsByClient = DraftVisits(factory, locations, drafts);
             var ledger = ApplyLoyalty(factory, drafts, visitsByClient, today, first.Visit);
             return (new PostgreSqlDemoCopy.Batch(first, drafts.Select(d => d.Client).ToList(), visitsByClient), ledger);
@@ -215,12 +224,12 @@ public sealed class DemoSeeder(
     }
 
     /// <summary>The batch's clients with their random streams, habits and visit days; the first draws of each stream.</summary>
-    private static List<ClientDraft> DraftClients(List<Location> locations, int seed, DateOnly today, int start, int count)
+    private static List<ClientDraft> DraftClients(List<Location> locations, int seed, double visitRate, DateOnly today, int start, int count)
     {
         var drafts = new List<ClientDraft>(count);
         for (var index = start; index < start + count; index++)
         {
-            var (rng, homeIndex, _, days) = Plan(seed, index, today);
+            var (rng, homeIndex, _, days) = Plan(seed, index, today, visitRate);
             var home = locations[homeIndex];
             var client = CreateClient(rng, index, home, DemoCatalog.Locations[homeIndex].AreaCodes, days[0]);
             drafts.Add(new ClientDraft(client, rng, DemoVisitFactory.HabitsFor(rng), home.Id, days));

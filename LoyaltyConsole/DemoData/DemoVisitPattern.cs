@@ -25,13 +25,18 @@ internal sealed record DemoVisitPattern(DateOnly FirstVisit, double VisitsPerDay
         new(0.05, 6.0, 28, 1.0, 40.0),
     ];
 
-    public static DemoVisitPattern Draw(Random rng, DateOnly today)
+    /// <summary>
+    /// One client's pattern. <paramref name="visitRate"/> scales how often every client comes and divides their chance
+    /// of leaving after a visit by as much, so each stays as long as at 1 and only their visits multiply: a larger
+    /// business by visits for the same clients (seed-demo --visit-rate). At 1 the draws and the business are the default demo's.
+    /// </summary>
+    public static DemoVisitPattern Draw(Random rng, DateOnly today, double visitRate = 1.0)
     {
         var population = DemoVisitFactory.Pick(rng, Populations.Select(p => (p, p.Share)).ToList());
         // Gamma(shape, scale) has mean shape × scale: one visit per MeanDaysBetweenVisits across the population.
         var rate = rng.NextGamma(population.RateShape, 1.0 / (population.RateShape * population.MeanDaysBetweenVisits));
         var dropout = rng.NextBeta(population.DropoutA, population.DropoutB);
-        return new DemoVisitPattern(FirstVisitDay(rng, today), rate, dropout);
+        return new DemoVisitPattern(FirstVisitDay(rng, today), rate * visitRate, dropout / visitRate);
     }
 
     /// <summary>The local days of the client's visits before <paramref name="today"/>, the first visit first.</summary>

@@ -90,6 +90,12 @@ public sealed class SegmentationRun
 
     /// <summary>Members per segment and home location, so a page scoped to some locations need not count memberships.</summary>
     public List<SegmentRunLocationCount> LocationCounts { get; set; } = [];
+
+    /// <summary>How many of each segment's most valuable members per home location the run kept in <see cref="TopMembers"/>; 0 before it kept any.</summary>
+    public int TopMembersKept { get; set; }
+
+    /// <summary>The first pages of each segment's members grid, per home location; only the latest run's are kept.</summary>
+    public List<SegmentRunTopMember> TopMembers { get; set; } = [];
 }
 
 public sealed class SegmentRunCount
@@ -110,4 +116,19 @@ public sealed class SegmentRunLocationCount
     public int SegmentId { get; set; }
     public int LocationId { get; set; }
     public int Members { get; set; }
+}
+
+/// <summary>
+/// One of the most valuable members a run found in a segment at one home location. The members grid lists a segment's
+/// members by value; for a segment of low-value clients (Lapsed) the database had to walk the day's scores past every
+/// more valuable non-member to find its first page, two seconds at a million clients.
+/// </summary>
+public sealed class SegmentRunTopMember
+{
+    public long Id { get; set; }
+    public long RunId { get; set; }
+    public int SegmentId { get; set; }
+    public int LocationId { get; set; }
+    public int ClientId { get; set; }
+    public long PredictedValueMinor { get; set; }
 }

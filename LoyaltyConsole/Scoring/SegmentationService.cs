@@ -34,8 +34,17 @@ public sealed class SegmentationService(
     private const double DaysPerWeek = 7.0;
 
     // Clients scored, written and matched against the segments per range of this many, so that what a run holds per
-    // visit, line, score and membership does not grow with the business; only the fit's and RFM's inputs are whole.
+    // visit, line, score and membership does not grow with the business.
     private const int ChunkSize = 50_000;
+
+    // The fits see at most this many clients: every client of a business up to this size, a uniform sample of a larger
+    // one (FitSample), whose fitted parameters differ from the whole business's by its sampling error (about 0.5% at
+    // a million clients, docs/benchmarks.md) while what the fit holds stays the same.
+    private const int FitSampleSize = 200_000;
+
+    // The members grid's first pages come from each segment's most valuable members per location that the run keeps:
+    // 20 pages of 25 (ScoringQuery.MembersAsync).
+    private const int TopMembersKept = 500;
 
     private readonly record struct ClientFacts(
         int ClientId, int HomeLocationId, int PointsBalance, int? TierId, int Visits, DateTime First, DateTime Last,
@@ -45,6 +54,47 @@ public sealed class SegmentationService(
     private sealed record ChunkFeatures(
         Dictionary<int, int> RetailVisits, Dictionary<int, string> FavouriteCategory, Dictionary<int, int> FavouriteStaff,
         Dictionary<int, string> TopBrand, Dictionary<int, LapseEstimate> Lapse);
+
+    /// <summary>Each segment's <see cref="TopMembersKept"/> most valuable members per home location, best first by value then client id.</summary>
+    private sealed class TopMembers
+    {
+        // The worst kept on top: lowest value, then highest client id.
+        private readonly Dictionary<(int Segment, int Location), PriorityQueue<int, (long Value, int ClientId)>> _kept = [];
+        private static readonly Comparer<(long Value, int ClientId)> WorstFirst =
+            Comparer<(long Value, int ClientId)>.Create(static (x, y) => x.Value != y.Value ? x.Value.CompareTo(y.Value) : y.ClientId.CompareTo(x.ClientId));
+
+        public void Offer(int segment, int location, int clientId, long value)
+        {
+            if (!_kept.TryGetValue((segment, location), out var kept))
+            {
+                kept = new PriorityQueue<int, (long, int)>(WorstFirst);
+                _kept[(segment, location)] = kept;
+            }
+            if (kept.Count < TopMembersKept)
+            {
+                kept.Enqueue(clientId, (value, clientId));
+            }
+            else if (kept.TryPeek(out _, out var worst) && WorstFirst.Compare((value, clientId), worst) > 0)
+            {
+                kept.DequeueEnqueue(clientId, (value, clientId));
+            }
+        }
+
+        public List<SegmentRunTopMember> ToRows() =>
+            _kept.OrderBy(k => k.Key)
+                .SelectMany(k => k.Value.UnorderedItems.Select(i => new SegmentRunTopMember
+                {
+                    SegmentId = k.Key.Segment, LocationId = k.Key.Location, ClientId = i.Element, PredictedValueMinor = i.Priority.Value,
+                }))
+                .ToList();
+    }
+
+    private sealed class Movement
+    {
+        public int Members { get; set; }
+        public int Entered { get; set; }
+        public int Exited { get; set; }
+    }
 
     public async Task<SegmentationSummary> RunAsync(DateOnly asOf, string triggeredBy, CancellationToken ct = default)
     {
@@ -62,9 +112,31 @@ public sealed class SegmentationService(
 
         var end = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         void Stage(string what) => logger.LogInformation("Segmentation {AsOf:yyyy-MM-dd}: {Stage} after {Elapsed:N1} s", asOf, what, stopwatch.Elapsed.TotalSeconds);
-        var facts = await LoadFactsAsync(db, end, ct);
-        Stage($"features of {facts.Count:N0} clients aggregated");
-        if (facts.Count == 0)
+        int RfmGroup(ClientFacts f) => settings.RfmPerLocation ? f.HomeLocationId : 0;
+
+        // First pass over every client's aggregates, one client at a time: the fits' sample, the RFM quintiles' counts and
+        // the ranges of client ids scored below (each ends at a client id; the last takes every id above too).
+        var sample = new FitSample(FitSampleSize);
+        var rfm = new RfmQuintiles();
+        var rangeEnds = new List<int>();
+        var clients = 0;
+        var lastId = 0;
+        await foreach (var f in StreamFactsAsync(db, end, int.MinValue, int.MaxValue).WithCancellation(ct))
+        {
+            sample.Add(f.ClientId, Summary(f, end), MeanSpend(f));
+            rfm.Count(RfmGroup(f), RecencyDays(f, end), f.Visits, f.TotalMinor);
+            lastId = f.ClientId;
+            if (++clients % ChunkSize == 0)
+            {
+                rangeEnds.Add(lastId);
+            }
+        }
+        if (clients % ChunkSize != 0)
+        {
+            rangeEnds.Add(lastId);
+        }
+        Stage($"features of {clients:N0} clients aggregated");
+        if (clients == 0)
         {
             throw new InvalidOperationException("There are no visits to learn from yet; sync or seed data first.");
         }
@@ -73,54 +145,78 @@ public sealed class SegmentationService(
         var tiersById = tiers.ToDictionary(t => t.Id);
         var segments = await db.Segments.AsNoTracking().Where(s => s.IsActive).OrderBy(s => s.Id).ToListAsync(ct);
 
-        // The models see weeks, as in the literature; x = repeat visits, t_x and T from the first visit. Times are whole
-        // days (visits are daily events), which also lets the fit group identical histories instead of evaluating each client.
-        var summaries = facts.Select(f => new CustomerSummary(
-            f.Visits - 1, WholeDays(f.Last - f.First) / DaysPerWeek, WholeDays(end - f.First) / DaysPerWeek)).ToArray();
-        var bgNbd = BgNbdModel.Fit(summaries);
-        var meanSpends = facts.Select(f => (double)f.TotalMinor / f.Visits).ToArray();
-        var gammaGamma = GammaGammaModel.Fit(summaries.Select(s => s.Frequency).ToArray(), meanSpends);
-        Stage($"models fitted ({bgNbd.Iterations} and {gammaGamma.Iterations} iterations)");
+        var (bgNbd, gammaGamma) = Fit(sample);
+        Stage($"models fitted on {(sample.IsWhole ? "every client" : $"a sample of {sample.Count:N0}")} ({bgNbd.Iterations} and {gammaGamma.Iterations} iterations)");
 
         EnsureFinite(bgNbd.Parameters.R, bgNbd.Parameters.Alpha, bgNbd.Parameters.A, bgNbd.Parameters.B, bgNbd.LogLikelihood);
         EnsureFinite(gammaGamma.Parameters.P, gammaGamma.Parameters.Q, gammaGamma.Parameters.Gamma, gammaGamma.LogLikelihood);
 
-        var recency = facts.Select(f => (end - f.Last).TotalDays).ToArray();
-        var frequency = facts.Select(f => (double)f.Visits).ToArray();
-        var monetary = facts.Select(f => (double)f.TotalMinor).ToArray();
-        var rfm = settings.RfmPerLocation
-            ? RfmPerLocation(facts.Select(f => f.HomeLocationId).ToArray(), recency, frequency, monetary)
-            : Rfm.Score(recency, frequency, monetary);
+        // Second pass: the values around the RFM cut points and, for a sampled fit, the likelihood of every client at
+        // the fitted parameters, as a fit on every client reports it.
+        var (bgNbdLogLikelihood, spendLogLikelihood, spenders) = (0.0, 0.0, 0);
+        await foreach (var f in StreamFactsAsync(db, end, int.MinValue, int.MaxValue).WithCancellation(ct))
+        {
+            rfm.Collect(RfmGroup(f), RecencyDays(f, end), f.Visits, f.TotalMinor);
+            if (!sample.IsWhole)
+            {
+                var history = Summary(f, end);
+                bgNbdLogLikelihood += bgNbd.Parameters.LogLikelihood(history);
+                if (history.Frequency > 0 && MeanSpend(f) > 0)
+                {
+                    spendLogLikelihood += gammaGamma.Parameters.LogLikelihood(history.Frequency, MeanSpend(f));
+                    spenders++;
+                }
+            }
+        }
+        if (!sample.IsWhole)
+        {
+            bgNbd = bgNbd with { LogLikelihood = bgNbdLogLikelihood, Customers = clients };
+            gammaGamma = gammaGamma with { LogLikelihood = spendLogLikelihood, Customers = spenders };
+        }
+        Stage("RFM quintiles found");
 
         // The fit's inputs above, and each range's features below (through reader), are read outside the command's
         // transaction; the scores, memberships and run are written in it.
         ModelFit fit = null!;
-        var reader = db;
-        IReadOnlyList<SegmentMovement> movements = null!;
+        // Each range's features are read on a session of their own, which on PostgreSQL joins a range's visits to their
+        // lines through the lines' index rather than by scanning every line (PostgreSqlRangeReads).
+        await using var reader = await dbFactory.CreateDbContextAsync(ct);
+        await PostgreSqlRangeReads.PreferIndexJoinsAsync(reader, ct);
+        var scored = 0;
+        var movements = segments.ToDictionary(s => s.Id, _ => new Movement());
         SegmentationRun run = null!;
         var result = await commands.RunAsync(Auditing.AuditActor.System, policy: null, async command =>
         {
             var db = command.Db;
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            fit = await SaveFitAsync(db, asOf, bgNbd, gammaGamma, facts.Count, ct);
+            fit = await SaveFitAsync(db, asOf, bgNbd, gammaGamma, clients, ct);
 
             var horizonWeeks = settings.ValueHorizonMonths * 52.1775 / 12;
             var monthlyDiscount = Math.Pow(1 + settings.AnnualDiscountRate, 1.0 / 12) - 1;
             await db.ClientScores.Where(s => s.AsOf == asOf).ExecuteDeleteAsync(ct);
-            // Each segment's matching clients, in ascending id order as the ranges come.
-            var matching = segments.ToDictionary(s => s.Id, _ => new List<int>());
             var perLocation = new Dictionary<(int Segment, int Location), int>();
-            for (var from = 0; from < facts.Count; from += ChunkSize)
+            var top = new TopMembers();
+            for (var range = 0; range < rangeEnds.Count; range++)
             {
-                var count = Math.Min(ChunkSize, facts.Count - from);
-                var features = await LoadChunkAsync(reader, end, facts[from].ClientId, facts[from + count - 1].ClientId, ct);
-                var chunk = new List<ClientScore>(count);
-                for (var i = from; i < from + count; i++)
+                var after = range == 0 ? int.MinValue : rangeEnds[range - 1];
+                var upTo = range == rangeEnds.Count - 1 ? int.MaxValue : rangeEnds[range];
+                var facts = new List<ClientFacts>(ChunkSize);
+                await foreach (var f in StreamFactsAsync(reader, end, after, upTo).WithCancellation(ct))
                 {
-                    var f = facts[i];
-                    var s = summaries[i];
+                    facts.Add(f);
+                }
+                var features = await LoadChunkAsync(reader, end, after, upTo, ct);
+                // This range's matching clients per segment, in ascending id order.
+                var matching = segments.ToDictionary(s => s.Id, _ => new List<int>());
+                var chunk = new List<ClientScore>(facts.Count);
+                foreach (var f in facts)
+                {
+                    var s = Summary(f, end);
+                    var meanSpend = MeanSpend(f);
+                    var recency = RecencyDays(f, end);
+                    var rfmScore = rfm.Score(RfmGroup(f), recency, f.Visits, f.TotalMinor);
                     var currency = currencies[f.HomeLocationId];
-                    var value = CustomerLifetimeValue.Compute(bgNbd.Parameters, gammaGamma.Parameters, s.Frequency, s.Recency, s.Age, meanSpends[i],
+                    var value = CustomerLifetimeValue.Compute(bgNbd.Parameters, gammaGamma.Parameters, s.Frequency, s.Recency, s.Age, meanSpend,
                         horizonWeeks, settings.ValueHorizonMonths, monthlyDiscount);
                     var current = f.TierId is { } tierId ? tiersById[tierId] : null;
                     var evaluation = tiers.Count == 0 ? null : TierEligibility.Evaluate(tiers, f.Visits12, f.Spend12, currency,
@@ -136,7 +232,7 @@ public sealed class SegmentationService(
                         ModelFitId = fit.Id,
                         HomeLocationId = f.HomeLocationId,
                         Visits = f.Visits,
-                        DaysSinceLastVisit = (int)Math.Floor(recency[i]),
+                        DaysSinceLastVisit = (int)Math.Floor(recency),
                         TenureDays = (int)Math.Floor((end - f.First).TotalDays),
                         AverageSpendMinor = f.TotalMinor / f.Visits,
                         Visits12Months = f.Visits12,
@@ -155,10 +251,10 @@ public sealed class SegmentationService(
                         ProbabilityAlive = bgNbd.Parameters.ProbabilityAlive(s.Frequency, s.Recency, s.Age),
                         ExpectedVisits90Days = bgNbd.Parameters.ExpectedTransactions(settings.ExpectedVisitsDays / DaysPerWeek, s.Frequency, s.Recency, s.Age),
                         PredictedValueMinor = (long)Math.Round(value),
-                        RfmRecency = rfm[i].Recency,
-                        RfmFrequency = rfm[i].Frequency,
-                        RfmMonetary = rfm[i].Monetary,
-                        RfmSegment = Rfm.Classify(rfm[i]).ToString(),
+                        RfmRecency = rfmScore.Recency,
+                        RfmFrequency = rfmScore.Frequency,
+                        RfmMonetary = rfmScore.Monetary,
+                        RfmSegment = Rfm.Classify(rfmScore).ToString(),
                         EligibleTierId = evaluation?.Target.Id,
                         NextTierId = next?.Id,
                         EligibleForTierUpgrade = evaluation is not null && (current is null || evaluation.Target.Rank > current.Rank),
@@ -178,25 +274,34 @@ public sealed class SegmentationService(
                         {
                             matching[segment.Id].Add(f.ClientId);
                             perLocation[(segment.Id, f.HomeLocationId)] = perLocation.GetValueOrDefault((segment.Id, f.HomeLocationId)) + 1;
+                            top.Offer(segment.Id, f.HomeLocationId, f.ClientId, score.PredictedValueMinor);
                         }
                     }
                 }
                 await SaveScoresAsync(db, chunk, ct);
-                Stage($"{from + count:N0} of {facts.Count:N0} clients scored and saved");
+                await MoveMembershipsAsync(db, asOf, segments, matching, after, upTo, movements, ct);
+                scored += facts.Count;
+                Stage($"{scored:N0} of {clients:N0} clients scored, saved and matched");
             }
 
-            movements = await MoveMembershipsAsync(db, asOf, segments, matching, ct);
             run = new SegmentationRun
             {
                 AsOf = asOf,
                 StartedAt = clock.GetUtcNow().UtcDateTime - stopwatch.Elapsed,
                 FinishedAt = clock.GetUtcNow().UtcDateTime,
-                ClientsScored = facts.Count,
+                ClientsScored = scored,
                 ModelFitId = fit.Id,
                 TriggeredBy = Truncate(triggeredBy, 256),
-                Segments = movements.Select(m => new SegmentRunCount { SegmentId = m.SegmentId, Members = m.Members, Entered = m.Entered, Exited = m.Exited }).ToList(),
+                Segments = segments.Select(s => new SegmentRunCount
+                {
+                    SegmentId = s.Id, Members = movements[s.Id].Members, Entered = movements[s.Id].Entered, Exited = movements[s.Id].Exited,
+                }).ToList(),
                 LocationCounts = perLocation.OrderBy(p => p.Key).Select(p => new SegmentRunLocationCount { SegmentId = p.Key.Segment, LocationId = p.Key.Location, Members = p.Value }).ToList(),
+                TopMembersKept = TopMembersKept,
+                TopMembers = top.ToRows(),
             };
+            // Only the latest run's first pages are read.
+            await db.Set<SegmentRunTopMember>().ExecuteDeleteAsync(ct);
             db.SegmentationRuns.Add(run);
             await db.SaveChangesAsync(ct);
             return "Scored.";
@@ -206,10 +311,28 @@ public sealed class SegmentationService(
             throw new InvalidOperationException("Segmentation was not saved: " + result.Message);
         }
 
-        var summary = new SegmentationSummary(run.Id, asOf, facts.Count, fit, movements, stopwatch.Elapsed);
+        var summary = new SegmentationSummary(run.Id, asOf, scored, fit,
+            segments.Select(s => new SegmentMovement(s.Id, s.Name, movements[s.Id].Members, movements[s.Id].Entered, movements[s.Id].Exited)).ToList(),
+            stopwatch.Elapsed);
         logger.LogInformation("Segmentation: {Summary}", summary);
         return summary;
     }
+
+    // Apart from RunAsync, whose locals live as long as the run: the sample's arrays are dropped as soon as the fits are done.
+    private static (ModelFitResult<BgNbdParameters>, ModelFitResult<GammaGammaParameters>) Fit(FitSample sample)
+    {
+        var (histories, meanSpends) = sample.ToArrays();
+        return (BgNbdModel.Fit(histories), GammaGammaModel.Fit(histories.Select(h => h.Frequency).ToArray(), meanSpends));
+    }
+
+    // The models see weeks, as in the literature; x = repeat visits, t_x and T from the first visit. Times are whole days
+    // (visits are daily events), which also lets the fit group identical histories instead of evaluating each client.
+    private static CustomerSummary Summary(ClientFacts f, DateTime end) =>
+        new(f.Visits - 1, WholeDays(f.Last - f.First) / DaysPerWeek, WholeDays(end - f.First) / DaysPerWeek);
+
+    private static double MeanSpend(ClientFacts f) => (double)f.TotalMinor / f.Visits;
+
+    private static double RecencyDays(ClientFacts f, DateTime end) => (end - f.Last).TotalDays;
 
     public static SegmentInput ToSegmentInput(ClientScore s, string currency) => new(
         s.DaysSinceLastVisit, s.TenureDays, s.Visits12Months, s.Spend12MonthsMinor, s.RetailAttachRate, s.ProbabilityAlive,
@@ -225,12 +348,12 @@ public sealed class SegmentationService(
         }
     }
 
-    /// <summary>Every client's visit aggregates, in client id order, streamed from one grouped query.</summary>
-    private static async Task<List<ClientFacts>> LoadFactsAsync(ApplicationDbContext db, DateTime end, CancellationToken ct)
+    /// <summary>The visit aggregates of the clients with ids above <paramref name="after"/> up to <paramref name="upTo"/>, in client id order, streamed from one grouped query.</summary>
+    private static IAsyncEnumerable<ClientFacts> StreamFactsAsync(ApplicationDbContext db, DateTime end, int after, int upTo)
     {
         var yearAgo = end.AddYears(-1);
         var aggregates = db.Visits.AsNoTracking()
-            .Where(v => v.OccurredAt < end)
+            .Where(v => v.OccurredAt < end && v.ClientId > after && v.ClientId <= upTo)
             .GroupBy(v => v.ClientId)
             .Select(g => new
             {
@@ -246,62 +369,60 @@ public sealed class SegmentationService(
                    join a in aggregates on c.Id equals a.ClientId
                    orderby c.Id
                    select new ClientFacts(c.Id, c.HomeLocationId, c.PointsBalance, c.TierId, a.Count, a.First, a.Last, a.Total, a.Visits12, a.Spend12);
-        var facts = new List<ClientFacts>();
-        await foreach (var f in rows.AsAsyncEnumerable().WithCancellation(ct))
-        {
-            facts.Add(f);
-        }
-        return facts;
+        return rows.AsAsyncEnumerable();
     }
 
-    /// <summary>Retail visits, favourites and rhythms of the clients with ids from <paramref name="first"/> to <paramref name="last"/>.</summary>
-    private static async Task<ChunkFeatures> LoadChunkAsync(ApplicationDbContext db, DateTime end, int first, int last, CancellationToken ct)
+    /// <summary>
+    /// Retail visits, favourites and rhythms of the clients with ids above <paramref name="after"/> up to <paramref name="upTo"/>.
+    /// The favourites come from one count of the range's lines per kind, category, brand and staff member, where three
+    /// counts joined the range's visits to the lines table three times.
+    /// </summary>
+    private static async Task<ChunkFeatures> LoadChunkAsync(ApplicationDbContext db, DateTime end, int after, int upTo, CancellationToken ct)
     {
-        var visits = db.Visits.AsNoTracking().Where(v => v.OccurredAt < end && v.ClientId >= first && v.ClientId <= last);
+        var visits = db.Visits.AsNoTracking().Where(v => v.OccurredAt < end && v.ClientId > after && v.ClientId <= upTo);
         var retail = await visits
             .Where(v => v.Lines.Any(l => l.Kind == LineKind.Retail))
             .GroupBy(v => v.ClientId)
             .Select(g => new { ClientId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(r => r.ClientId, r => r.Count, ct);
-        return new ChunkFeatures(
-            retail,
-            await ModeAsync(db, visits, LineKind.Service, ct),
-            await StaffModeAsync(db, visits, ct),
-            await ModeAsync(db, visits, LineKind.Retail, ct),
-            await LapseAsync(visits, ct));
-    }
-
-    /// <summary>The most frequent value of a line attribute per client (ties: alphabetical), counted in the database.</summary>
-    /// <remarks>Service lines count by category (favourite service); retail lines by brand (brand affinity).</remarks>
-    private static async Task<Dictionary<int, string>> ModeAsync(ApplicationDbContext db, IQueryable<Visit> visits, LineKind kind, CancellationToken ct)
-    {
-        var counts = await (
-                from l in db.VisitLines.AsNoTracking().Where(l => l.Kind == kind)
-                join v in visits on l.VisitId equals v.Id
-                select new { v.ClientId, Line = l })
-            .Select(x => new { x.ClientId, Value = kind == LineKind.Retail ? x.Line.Brand : x.Line.Category })
-            .Where(x => x.Value != null)
-            .GroupBy(x => new { x.ClientId, x.Value })
-            .Select(g => new { g.Key.ClientId, g.Key.Value, Count = g.Count() })
-            .ToListAsync(ct);
-        return counts
-            .GroupBy(c => c.ClientId)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal).First().Value!);
-    }
-
-    private static async Task<Dictionary<int, int>> StaffModeAsync(ApplicationDbContext db, IQueryable<Visit> visits, CancellationToken ct)
-    {
         var counts = await (
                 from l in db.VisitLines.AsNoTracking()
                 join v in visits on l.VisitId equals v.Id
-                where l.Kind == LineKind.Service && l.StaffId != null
-                group l by new { v.ClientId, l.StaffId } into g
-                select new { g.Key.ClientId, StaffId = g.Key.StaffId!.Value, Count = g.Count() })
+                group l by new { v.ClientId, l.Kind, l.Category, l.Brand, l.StaffId } into g
+                select new { g.Key.ClientId, g.Key.Kind, g.Key.Category, g.Key.Brand, g.Key.StaffId, Count = g.Count() })
             .ToListAsync(ct);
-        return counts
-            .GroupBy(c => c.ClientId)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Count).ThenBy(c => c.StaffId).First().StaffId);
+        var categories = new Dictionary<(int ClientId, string Category), int>();
+        var brands = new Dictionary<(int ClientId, string Brand), int>();
+        var staff = new Dictionary<(int ClientId, int StaffId), int>();
+        foreach (var c in counts)
+        {
+            // Service lines count by category (favourite service) and staff member, retail lines by brand (brand affinity).
+            if (c.Kind == LineKind.Service && c.Category is { } category)
+            {
+                categories[(c.ClientId, category)] = categories.GetValueOrDefault((c.ClientId, category)) + c.Count;
+            }
+            if (c.Kind == LineKind.Service && c.StaffId is { } staffId)
+            {
+                staff[(c.ClientId, staffId)] = staff.GetValueOrDefault((c.ClientId, staffId)) + c.Count;
+            }
+            if (c.Kind == LineKind.Retail && c.Brand is { } brand)
+            {
+                brands[(c.ClientId, brand)] = brands.GetValueOrDefault((c.ClientId, brand)) + c.Count;
+            }
+        }
+        return new ChunkFeatures(
+            retail,
+            Mode(categories, StringComparer.Ordinal),
+            Mode(staff, Comparer<int>.Default),
+            Mode(brands, StringComparer.Ordinal),
+            await LapseAsync(visits, ct));
     }
+
+    /// <summary>Each client's most frequent value (ties: the smallest).</summary>
+    private static Dictionary<int, TValue> Mode<TValue>(Dictionary<(int ClientId, TValue Value), int> counts, IComparer<TValue> ties) =>
+        counts
+            .GroupBy(c => c.Key.ClientId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Value).ThenBy(c => c.Key.Value, ties).First().Key.Value);
 
     /// <summary>Each client's rhythm from the gaps between their visits: one ordered pass, one client in memory at a time.</summary>
     private static async Task<Dictionary<int, LapseEstimate>> LapseAsync(IQueryable<Visit> visits, CancellationToken ct)
@@ -371,62 +492,48 @@ public sealed class SegmentationService(
     }
 
     /// <summary>
-    /// Opens a membership for each matching client without an open one, and closes the open ones of clients that no
-    /// longer match; <paramref name="matching"/> holds each segment's matching client ids in ascending order.
+    /// For the clients with ids above <paramref name="after"/> up to <paramref name="upTo"/>: opens a membership for each
+    /// matching client without an open one, closes the open ones of clients that no longer match, and adds both to each
+    /// segment's <paramref name="movements"/>. <paramref name="matching"/> holds each segment's matching client ids of
+    /// the range in ascending order.
     /// </summary>
-    private static async Task<List<SegmentMovement>> MoveMembershipsAsync(
-        ApplicationDbContext db, DateOnly asOf, List<SegmentDefinition> segments, Dictionary<int, List<int>> matching, CancellationToken ct)
+    private static async Task MoveMembershipsAsync(
+        ApplicationDbContext db, DateOnly asOf, List<SegmentDefinition> segments, Dictionary<int, List<int>> matching, int after, int upTo,
+        Dictionary<int, Movement> movements, CancellationToken ct)
     {
         const int UpdateChunk = 10_000;
-        var movements = new List<SegmentMovement>();
+        var segmentIds = segments.Select(s => s.Id).ToList();
+        var open = (await db.SegmentMemberships.AsNoTracking()
+                .Where(m => m.ExitedOn == null && m.ClientId > after && m.ClientId <= upTo && segmentIds.Contains(m.SegmentId))
+                .Select(m => new { m.Id, m.SegmentId, m.ClientId })
+                .ToListAsync(ct))
+            .ToLookup(m => m.SegmentId);
+        var exited = new List<long>();
         foreach (var segment in segments)
         {
             var matched = matching[segment.Id];
-            var open = await db.SegmentMemberships.AsNoTracking()
-                .Where(m => m.SegmentId == segment.Id && m.ExitedOn == null)
-                .Select(m => new { m.Id, m.ClientId })
-                .ToListAsync(ct);
-            var exited = open.Where(m => matched.BinarySearch(m.ClientId) < 0).Select(m => m.Id).ToList();
-            for (var i = 0; i < exited.Count; i += UpdateChunk)
-            {
-                var ids = exited.GetRange(i, Math.Min(UpdateChunk, exited.Count - i));
-                await db.SegmentMemberships.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(u => u.SetProperty(m => m.ExitedOn, asOf), ct);
-            }
-            var already = open.Select(m => m.ClientId).ToHashSet();
+            var leaving = open[segment.Id].Where(m => matched.BinarySearch(m.ClientId) < 0).Select(m => m.Id).ToList();
+            exited.AddRange(leaving);
+            var already = open[segment.Id].Select(m => m.ClientId).ToHashSet();
             var entered = matched.Where(id => !already.Contains(id)).ToList();
             if (PostgreSqlScoringCopy.Supports(db))
             {
                 await PostgreSqlScoringCopy.WriteMembershipsAsync(db, segment.Id, entered, asOf, ct);
             }
-            else
+            else if (entered.Count > 0)
             {
-                foreach (var batch in entered.Chunk(ChunkSize))
-                {
-                    db.SegmentMemberships.AddRange(batch.Select(id => new SegmentMembership { SegmentId = segment.Id, ClientId = id, EnteredOn = asOf }));
-                    await db.SaveChangesAsync(ct);
-                    db.ChangeTracker.Clear();
-                }
+                db.SegmentMemberships.AddRange(entered.Select(id => new SegmentMembership { SegmentId = segment.Id, ClientId = id, EnteredOn = asOf }));
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
             }
-            movements.Add(new SegmentMovement(segment.Id, segment.Name, matched.Count, entered.Count, exited.Count));
+            var movement = movements[segment.Id];
+            (movement.Members, movement.Entered, movement.Exited) = (movement.Members + matched.Count, movement.Entered + entered.Count, movement.Exited + leaving.Count);
         }
-        return movements;
-    }
-
-    /// <summary>Quintiles within each home location, so a small location's best clients are its Champions too.</summary>
-    internal static RfmScore[] RfmPerLocation(int[] locationIds, double[] recency, double[] frequency, double[] monetary)
-    {
-        var result = new RfmScore[locationIds.Length];
-        foreach (var group in Enumerable.Range(0, locationIds.Length).GroupBy(i => locationIds[i]))
+        for (var i = 0; i < exited.Count; i += UpdateChunk)
         {
-            var indices = group.ToArray();
-            var scores = Rfm.Score(
-                indices.Select(i => recency[i]).ToArray(), indices.Select(i => frequency[i]).ToArray(), indices.Select(i => monetary[i]).ToArray());
-            for (var k = 0; k < indices.Length; k++)
-            {
-                result[indices[k]] = scores[k];
-            }
+            var ids = exited.GetRange(i, Math.Min(UpdateChunk, exited.Count - i));
+            await db.SegmentMemberships.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(u => u.SetProperty(m => m.ExitedOn, asOf), ct);
         }
-        return result;
     }
 
     private static void EnsureFinite(params double[] values)

@@ -65,6 +65,7 @@ internal sealed class SegmentationRunConfiguration : IEntityTypeConfiguration<Se
         builder.Property(r => r.TriggeredBy).HasMaxLength(256);
         builder.HasMany(r => r.Segments).WithOne().HasForeignKey(c => c.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(r => r.LocationCounts).WithOne().HasForeignKey(c => c.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.TopMembers).WithOne().HasForeignKey(c => c.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => r.AsOf);
     }
 }
@@ -75,6 +76,16 @@ internal sealed class SegmentRunLocationCountConfiguration : IEntityTypeConfigur
     {
         builder.HasOne<SegmentDefinition>().WithMany().HasForeignKey(c => c.SegmentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Location>().WithMany().HasForeignKey(c => c.LocationId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class SegmentRunTopMemberConfiguration : IEntityTypeConfiguration<SegmentRunTopMember>
+{
+    public void Configure(EntityTypeBuilder<SegmentRunTopMember> builder)
+    {
+        builder.HasOne<SegmentDefinition>().WithMany().HasForeignKey(c => c.SegmentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Location>().WithMany().HasForeignKey(c => c.LocationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.RunId, c.SegmentId, c.LocationId });
     }
 }
 

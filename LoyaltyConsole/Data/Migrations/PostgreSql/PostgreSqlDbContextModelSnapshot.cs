@@ -1508,6 +1508,40 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                     b.ToTable("SegmentRunLocationCount");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PredictedValueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.HasIndex("RunId", "SegmentId", "LocationId");
+
+                    b.ToTable("SegmentRunTopMember");
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1530,6 +1564,9 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TopMembersKept")
+                        .HasColumnType("integer");
 
                     b.Property<string>("TriggeredBy")
                         .IsRequired()
@@ -2329,6 +2366,27 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("TopMembers")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Sync.Connection", b =>
                 {
                     b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
@@ -2470,6 +2528,8 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                     b.Navigation("LocationCounts");
 
                     b.Navigation("Segments");
+
+                    b.Navigation("TopMembers");
                 });
 
             modelBuilder.Entity("LoyaltyConsole.Sync.Connection", b =>

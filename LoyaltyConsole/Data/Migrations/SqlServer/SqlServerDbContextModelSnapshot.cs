@@ -1509,6 +1509,40 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                     b.ToTable("SegmentRunLocationCount");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("PredictedValueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.HasIndex("RunId", "SegmentId", "LocationId");
+
+                    b.ToTable("SegmentRunTopMember");
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1531,6 +1565,9 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<int>("TopMembersKept")
+                        .HasColumnType("int");
 
                     b.Property<string>("TriggeredBy")
                         .IsRequired()
@@ -2331,6 +2368,27 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("TopMembers")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Sync.Connection", b =>
                 {
                     b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
@@ -2472,6 +2530,8 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                     b.Navigation("LocationCounts");
 
                     b.Navigation("Segments");
+
+                    b.Navigation("TopMembers");
                 });
 
             modelBuilder.Entity("LoyaltyConsole.Sync.Connection", b =>

@@ -1457,6 +1457,38 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                     b.ToTable("SegmentRunLocationCount");
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PredictedValueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SegmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
+
+                    b.HasIndex("SegmentId");
+
+                    b.HasIndex("RunId", "SegmentId", "LocationId");
+
+                    b.ToTable("SegmentRunTopMember");
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentationRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1477,6 +1509,9 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TopMembersKept")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TriggeredBy")
                         .IsRequired()
@@ -2256,6 +2291,27 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LoyaltyConsole.Scoring.SegmentRunTopMember", b =>
+                {
+                    b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Scoring.SegmentationRun", null)
+                        .WithMany("TopMembers")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("LoyaltyConsole.Domain.Segments.SegmentDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LoyaltyConsole.Sync.Connection", b =>
                 {
                     b.HasOne("LoyaltyConsole.Domain.Locations.Location", null)
@@ -2397,6 +2453,8 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                     b.Navigation("LocationCounts");
 
                     b.Navigation("Segments");
+
+                    b.Navigation("TopMembers");
                 });
 
             modelBuilder.Entity("LoyaltyConsole.Sync.Connection", b =>
