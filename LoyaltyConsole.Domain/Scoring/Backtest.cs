@@ -120,13 +120,20 @@ public static class Backtest
         var customers = new int[OpenBucket + 1];
         var actual = new double[OpenBucket + 1];
         var predicted = new double[OpenBucket + 1];
+        // Customers with one history expect the same: most share theirs (every one-time buyer of a day does).
+        var expected = new Dictionary<CustomerSummary, double>();
         for (var i = 0; i < summaryArray.Length; i++)
         {
             var s = summaryArray[i];
             var bucket = (int)Math.Min(s.Frequency, OpenBucket);
             customers[bucket]++;
             actual[bucket] += holdoutCounts[i];
-            predicted[bucket] += bgNbd.Parameters.ExpectedTransactions(holdoutWeeks, s.Frequency, s.Recency, s.Age);
+            if (!expected.TryGetValue(s, out var transactions))
+            {
+                transactions = bgNbd.Parameters.ExpectedTransactions(holdoutWeeks, s.Frequency, s.Recency, s.Age);
+                expected[s] = transactions;
+            }
+            predicted[bucket] += transactions;
         }
 
         var buckets = new BacktestBucket[OpenBucket + 1];

@@ -487,5 +487,5 @@ internal sealed class DateLayoutDetector(string column)
 /// <param name="Note">Why, when the file alone did not settle it (assumed, or as the mapping says).</param>
 public sealed record CsvDateLayout(string Column, CsvDateOrder Order, string Layout, string? Note)
 {
-    public override string ToString() => Note is null ? $"{Column}: {Layout}" : $"{Column}: {Layout} ({Note})";
+    public override string ToString() => Note is null ? $"{Layout} ({Column})" : $"{Layout} ({Column}; {Note})";
 }

@@ -89,6 +89,7 @@ internal static class CsvFileOpener
             }
         }
         tokenizer.Rewind();
+        tokenizer.ResetCounts();
 
         var layout = mapping.Layout;
         var fallback = layout == ExportLayouts.SquareItems.Name || layout == ExportLayouts.SquareCustomers.Name
@@ -261,6 +262,9 @@ internal sealed class CsvColumns
     public string Header(CsvField field) => _header[(int)field];
 
     public ReadOnlySpan<char> Cell(CsvRow row, CsvField field) => row[_index[(int)field]];
+
+    /// <summary>An id cell without the apostrophe spreadsheets and Shopify put before long numbers to keep them text.</summary>
+    public ReadOnlySpan<char> Id(CsvRow row, CsvField field) => row[_index[(int)field]].TrimStart('\'');
 
     /// <summary>The cell as a string, or null when the column is absent or the cell empty.</summary>
     public string? Text(CsvRow row, CsvField field)

@@ -84,12 +84,12 @@ public static class CsvPurchases
 
         public void Read(CsvRow row)
         {
-            var client = columns.Cell(row, CsvField.ClientId);
+            var client = columns.Id(row, CsvField.ClientId);
             var continues = false;
             if (_hasOrders)
             {
                 // The lines after an order's first row may leave its customer and date empty (Shopify).
-                var order = columns.Cell(row, CsvField.OrderId);
+                var order = columns.Id(row, CsvField.OrderId);
                 continues = _order is not null && order.SequenceEqual(_order);
                 if (!continues)
                 {

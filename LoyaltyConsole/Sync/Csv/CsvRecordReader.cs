@@ -65,7 +65,7 @@ internal sealed class CsvRecordReader(CsvOpenFile file, Action<long, SourceClien
 
     private void ReadClient(CsvRow row)
     {
-        var id = _columns.Cell(row, CsvField.ClientId);
+        var id = _columns.Id(row, CsvField.ClientId);
         if (id.IsEmpty)
         {
             Skip(row, "no customer id", $"no {_columns.Header(CsvField.ClientId)}");
@@ -103,10 +103,10 @@ internal sealed class CsvRecordReader(CsvOpenFile file, Action<long, SourceClien
 
     private void ReadSale(CsvRow row)
     {
-        var orderId = _columns.Has(CsvField.OrderId) ? _columns.Cell(row, CsvField.OrderId) : [];
+        var orderId = _columns.Has(CsvField.OrderId) ? _columns.Id(row, CsvField.OrderId) : [];
         // Lines after an order's first row may leave the order's own values (customer, date) empty (Shopify).
         var continues = _order is not null && !orderId.IsEmpty && orderId.SequenceEqual(_order.Id);
-        var clientId = _columns.Cell(row, CsvField.ClientId);
+        var clientId = _columns.Id(row, CsvField.ClientId);
         if (clientId.IsEmpty && !continues)
         {
             CloseOrder();

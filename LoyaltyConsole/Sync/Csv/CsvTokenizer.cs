@@ -29,6 +29,7 @@ internal sealed class CsvTokenizer : IDisposable
     private readonly byte[] _bytes = new byte[ReadBytes];
     private Decoder? _decoder;
     private int _maxChars;
+    private bool _pastBom;
     private char[] _buffer = new char[InitialBufferChars];
     private int _start;
     private int _end;
@@ -168,6 +169,13 @@ internal sealed class CsvTokenizer : IDisposable
         RowsRead = _markRows;
         BlankRows = _markBlank;
         _mark = -1;
+    }
+
+    /// <summary>Counts rows from here on: the header row is not a row of data.</summary>
+    public void ResetCounts()
+    {
+        RowsRead = 0;
+        BlankRows = 0;
     }
 
     public void Dispose()
@@ -483,6 +491,15 @@ internal sealed class CsvTokenizer : IDisposable
         var flush = read == 0;
         _end += _decoder.GetChars(bytes, _buffer.AsSpan(_end), flush);
         _streamDone = read == 0;
+        if (!_pastBom && _end > _start)
+        {
+            // A UTF-8 mark that arrived split over reads decodes to U+FEFF: not part of the first header.
+            _pastBom = true;
+            if (_buffer[_start] == '\uFEFF')
+            {
+                _start++;
+            }
+        }
     }
 
     private static (Encoding Encoding, int Preamble) DetectEncoding(ReadOnlySpan<byte> bytes) => bytes switch

@@ -54,7 +54,8 @@ internal static class ExportLayouts
             (CsvField.FirstName, ["First Name"]),
             (CsvField.LastName, ["Last Name"]),
             (CsvField.Email, ["Email"]),
-            (CsvField.Phone, ["Phone", "Default Address Phone"]),
+            (CsvField.Phone, ["Phone"]),
+            (CsvField.AlternatePhone, ["Default Address Phone"]),
             (CsvField.EmailConsent, ["Accepts Email Marketing", "Accepts Marketing"]),
             (CsvField.SmsConsent, ["Accepts SMS Marketing"]),
         ]);
