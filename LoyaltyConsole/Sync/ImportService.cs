@@ -87,7 +87,7 @@ public sealed class ImportService(SyncRunner runner, IServiceScopeFactory scopes
         await db.SaveChangesAsync(ct);
     }
 
-    private static IReadOnlyDictionary<CsvFileKind, ColumnMapping> ParseMappings(string? json)
+    private static Dictionary<CsvFileKind, ColumnMapping> ParseMappings(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
