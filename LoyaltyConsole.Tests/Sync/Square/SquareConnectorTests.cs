@@ -31,10 +31,8 @@ public sealed class SquareConnectorTests
     [Fact]
     public async Task A_full_sync_reads_every_customer_order_return_and_points_event_once_and_a_second_sync_finds_nothing_new()
     {
-        var data = FakeSquareData.Generate(customers: 2_500, orders: 6_000);
-        await using var square = await FakeSquareServer.StartAsync(data);
-        await using var app = new TestApp(clients: 5, settings: Settings);
-        var connection = await AddConnectionAsync(app, square, "square", keepsLedger: true);
+        await using var sync = await SquareSync.StartAsync(FakeSquareData.Generate(customers: 2_500, orders: 6_000));
+        var (data, square, app, connection) = sync;
         var expected = Expected.Of(data);
 
         var first = await RunAsync(app, connection.Id);
@@ -72,10 +70,8 @@ public sealed class SquareConnectorTests
     [Fact]
     public async Task An_incremental_sync_reads_only_what_changed_since_the_watermark_and_the_overlap_before_it()
     {
-        var data = FakeSquareData.Generate(customers: 200, orders: 400);
-        await using var square = await FakeSquareServer.StartAsync(data);
-        await using var app = new TestApp(clients: 5, settings: Settings);
-        var connection = await AddConnectionAsync(app, square, "square", keepsLedger: true);
+        await using var sync = await SquareSync.StartAsync(FakeSquareData.Generate(customers: 200, orders: 400));
+        var (data, square, app, connection) = sync;
         await RunAsync(app, connection.Id);
         var watermark = DateTime.SpecifyKind((await ConnectionAsync(app, connection.Id)).Watermark!.Value, DateTimeKind.Utc);
         var now = DateTime.UtcNow;
@@ -102,10 +98,8 @@ public sealed class SquareConnectorTests
     [Fact]
     public async Task Reads_survive_429_500_and_a_timeout_and_a_malformed_page_fails_the_run_unwritten_until_the_next_run_resumes_it()
     {
-        var data = FakeSquareData.Generate(customers: 300, orders: 1_200);
-        await using var square = await FakeSquareServer.StartAsync(data);
-        await using var app = new TestApp(clients: 5, settings: Settings);
-        var connection = await AddConnectionAsync(app, square, "square", keepsLedger: true);
+        await using var sync = await SquareSync.StartAsync(FakeSquareData.Generate(customers: 300, orders: 1_200));
+        var (data, square, app, connection) = sync;
         var expected = Expected.Of(data);
         static bool FirstBatch(FakeRequest r) => r.Path == "v2/orders/search" && r.LocationIds.Contains("L01");
         square.Arm(r => r.Path == "v2/customers/search" && r.Offset == 100, FaultKind.RateLimited);
@@ -157,10 +151,8 @@ public sealed class SquareConnectorTests
     [Fact]
     public async Task A_run_that_crashes_between_pages_is_resumed_from_its_last_committed_page_without_losing_or_repeating_a_record()
     {
-        var data = FakeSquareData.Generate(customers: 300, orders: 1_200);
-        await using var square = await FakeSquareServer.StartAsync(data);
-        await using var app = new TestApp(clients: 5, settings: Settings);
-        var connection = await AddConnectionAsync(app, square, "square", keepsLedger: true);
+        await using var sync = await SquareSync.StartAsync(FakeSquareData.Generate(customers: 300, orders: 1_200));
+        var (data, square, app, connection) = sync;
         var expected = Expected.Of(data);
         using var crash = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         square.Arm(r => r.Path == "v2/orders/search" && r.LocationIds.Contains("L01") && r.Offset == 500, FaultKind.Callback, then: crash.Cancel);
@@ -227,10 +219,8 @@ public sealed class SquareConnectorTests
     [Fact]
     public async Task Square_locations_are_listed_for_mapping_and_a_refused_token_is_reported_plainly_without_retrying_or_showing_it()
     {
-        var data = FakeSquareData.Generate(customers: 1, orders: 0, locations: 12);
-        await using var square = await FakeSquareServer.StartAsync(data);
-        await using var app = new TestApp(clients: 5, settings: Settings);
-        var connection = await AddConnectionAsync(app, square, "square", keepsLedger: false);
+        await using var sync = await SquareSync.StartAsync(FakeSquareData.Generate(customers: 1, orders: 0, locations: 12));
+        var (_, square, app, connection) = sync;
         var api = app.Get<SquareApi>();
 
         var locations = await api.ListLocationsAsync(connection, Ct);
@@ -317,6 +307,25 @@ public sealed class SquareConnectorTests
         var paged = requests.Where(r => r.Cursor is not null).ToList();
         Assert.NotEmpty(paged);
         Assert.All(paged, r => Assert.Equal(issuedFor[r.Cursor!], r.Query));
+    }
+
+    /// <summary>A fake Square holding <c>data</c>, an app, and a Square connection (Square Loyalty keeps the ledger) from one to the other.</summary>
+    private sealed class SquareSync(FakeSquareData data, FakeSquareServer square, TestApp app, Connection connection) : IAsyncDisposable
+    {
+        public static async Task<SquareSync> StartAsync(FakeSquareData data)
+        {
+            var square = await FakeSquareServer.StartAsync(data);
+            var app = new TestApp(clients: 5, settings: Settings);
+            return new SquareSync(data, square, app, await AddConnectionAsync(app, square, "square", keepsLedger: true));
+        }
+
+        public void Deconstruct(out FakeSquareData d, out FakeSquareServer s, out TestApp a, out Connection c) => (d, s, a, c) = (data, square, app, connection);
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.DisposeAsync();
+            await square.DisposeAsync();
+        }
     }
 
     internal static async Task<Connection> AddConnectionAsync(TestApp app, FakeSquareServer square, string source, bool keepsLedger)
