@@ -57,6 +57,8 @@ public sealed class SquareConnector(
             {
                 SquareResumeState.Customers => await CustomersPageAsync(context, endpoint, state, run),
                 SquareResumeState.Orders => await OrdersPageAsync(context, endpoint, state, run),
+                // Square Loyalty turned off since the run stopped: its events must not be mirrored beside points earned here.
+                _ when !context.Settings.SourceKeepsLedger => state.NextSearch(readLoyalty: false),
                 _ => await LoyaltyPageAsync(context, endpoint, state, run),
             };
             context.Describe(run.Summary());
