@@ -71,7 +71,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         await using var app = new TestApp(clients: 60);
         _ = app.Services;
         var fresh = TestApp.Database.NewName(Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", $"cli{Guid.NewGuid():N}"[..20]));
-        Directory.CreateDirectory(Path.GetDirectoryName(fresh) ?? Path.GetTempPath());
+        Directory.CreateDirectory(Path.GetDirectoryName(fresh) is { Length: > 0 } folder ? folder : Path.GetTempPath());
         try
         {
             Assert.Equal((0, "Database is up to date."), await RunAsync(app.ConnectionString, "migrate"));

@@ -26,6 +26,7 @@ public sealed class PageAuthorizationTests
         ["/admin/jobs"] = Policies.ManageJobs,
         ["/admin/connections"] = Policies.ManageConnections,
         ["/admin/data-quality"] = Policies.ManageConnections,
+        ["/admin/connections/{ConnectionId:int}/import"] = Policies.ManageConnections,
         ["/forbidden"] = Policies.SignedIn,
         ["/Account/Manage"] = Policies.SignedIn,
         ["/Account/Manage/ChangePassword"] = Policies.SignedIn,
