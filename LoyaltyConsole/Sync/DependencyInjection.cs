@@ -1,3 +1,4 @@
+using LoyaltyConsole.Sync.Square;
 using LoyaltyConsole.Sync.Webhooks;
 
 namespace LoyaltyConsole.Sync;
@@ -18,6 +19,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<DataQualityService>();
         builder.Services.AddSingleton<ImportService>();
         builder.AddWebhooks();
+        builder.AddSquare();
         return builder;
     }
 }
