@@ -1,3 +1,5 @@
+using LoyaltyConsole.Sync.Shopify;
+
 namespace LoyaltyConsole.Sync;
 
 public static class DependencyInjection
@@ -12,6 +14,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ConnectionSecrets>();
         builder.Services.AddSingleton<SyncWriter>();
         builder.Services.AddSingleton<SyncRunner>();
+        builder.AddShopify();
         return builder;
     }
 }
