@@ -547,7 +547,8 @@ public sealed class ShopifyConnector(
             var from = resumed ? $" (resumed at {start.Describe()})" : "";
             var how = string.Join(", ", Modes.Select(m => $"{m.Key} {m.Value}"));
             var pacing = throttle.Waits > 0 || throttle.Throttled > 0
-                ? $" Paced by Shopify's rate limit: waited {throttle.Waits} times, {throttle.Waited.TotalSeconds:N1} s in all; {throttle.Throttled} THROTTLED answers sent again."
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $" Paced by Shopify's rate limit: waited {throttle.Waits} times, {throttle.Waited.TotalSeconds:0.0##} s in all; {throttle.Throttled} THROTTLED answers sent again.")
                 : "";
             return string.Create(CultureInfo.InvariantCulture,
                 $"Shopify, {window}{from}: {(how.Length > 0 ? how + "; " : "")}{CustomerPages} pages of customers, {OrderPages} of orders, " +

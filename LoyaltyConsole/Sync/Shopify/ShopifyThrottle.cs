@@ -25,10 +25,13 @@ internal sealed class ShopifyThrottle(TimeProvider clock)
     public (double Maximum, double Available, double RestoreRate)? LastStatus =>
         _status is { } s ? (s.MaximumAvailable, s.CurrentlyAvailable, s.RestoreRate) : null;
 
-    /// <summary>How long to wait before sending <paramref name="operation"/>: zero when nothing is known yet or the bucket holds enough.</summary>
+    /// <summary>
+    /// How long to wait before sending <paramref name="operation"/>: zero when nothing is known yet or the bucket holds
+    /// enough. A query not sent before is expected to cost as much as the dearest one seen.
+    /// </summary>
     public TimeSpan DelayBefore(string operation)
     {
-        if (_status is not { RestoreRate: > 0 } status || !_requestedCost.TryGetValue(operation, out var cost))
+        if (_status is not { RestoreRate: > 0 } status || ExpectedCost(operation) is not { } cost)
         {
             return TimeSpan.Zero;
         }
@@ -45,13 +48,16 @@ internal sealed class ShopifyThrottle(TimeProvider clock)
     public TimeSpan DelayAfterThrottled(string operation, int attempt)
     {
         Throttled++;
-        if (_status is { RestoreRate: > 0 } status && _requestedCost.TryGetValue(operation, out var cost))
+        if (_status is { RestoreRate: > 0 } status && ExpectedCost(operation) is { } cost)
         {
             var needed = Math.Min(cost, status.MaximumAvailable);
             return TimeSpan.FromSeconds(Math.Max(needed - status.CurrentlyAvailable, 0) / status.RestoreRate + 1 / status.RestoreRate);
         }
         return TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt)));
     }
+
+    private double? ExpectedCost(string operation) =>
+        _requestedCost.TryGetValue(operation, out var cost) ? cost : _requestedCost.Count > 0 ? _requestedCost.Values.Max() : null;
 
     /// <summary>Takes in the cost figures of an answer (a throttled one included).</summary>
     public void Observe(string operation, ShopifyCost? cost)
