@@ -12,6 +12,12 @@ internal static class ConsoleUi
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        return builder.AddConsoleFeatures();
+    }
+
+    /// <summary>The pages' queries and the clock, without the pages: what the command-line verbs share with them.</summary>
+    public static IHostApplicationBuilder AddConsoleFeatures(this IHostApplicationBuilder builder)
+    {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClientDirectory>();
         builder.Services.AddSingleton<AuditQuery>();

@@ -11,8 +11,13 @@ using LoyaltyConsole.Review;
 using LoyaltyConsole.Scoring;
 using LoyaltyConsole.Sync;
 
-var isCommand = CommandLine.IsCommand(args);
-var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+// A verb (migrate, backtest, …) runs in a host of its own and exits; the web app never starts for it.
+if (CommandLine.IsCommand(args))
+{
+    return await CommandLine.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddData();
 // Start-up (schema, roles, demo) runs before every other hosted service, e.g. Data Protection's key ring load.
@@ -29,14 +34,9 @@ builder.AddConsoleUi();
 builder.AddHosting();
 
 var app = builder.Build();
-
-if (isCommand)
-{
-    return await CommandLine.RunAsync(app, args);
-}
-
 app.UseConsoleUi();
 app.MapHealth();
+app.MapSyncEndpoints();
 await app.RunAsync();
 return 0;
 

@@ -25,30 +25,43 @@ public static class Backtest
     public static BacktestResult Run(IEnumerable<Transaction> transactions, DateOnly calibrationEnd, DateOnly holdoutEnd)
     {
         ArgumentNullException.ThrowIfNull(transactions);
+        var log = new TransactionLog();
+        foreach (var transaction in transactions)
+        {
+            log.Add(transaction.CustomerId, transaction.Date, transaction.Amount);
+        }
+        return Run(log, calibrationEnd, holdoutEnd);
+    }
+
+    /// <inheritdoc cref="Run(IEnumerable{Transaction}, DateOnly, DateOnly)"/>
+    /// <remarks>
+    /// Works on the log's arrays: its purchases are put in customer order (first appearance, as the log numbers them)
+    /// and each customer's by day, then read once. Same-day amounts add up in the order the log has them, so the sums,
+    /// the histories and the fitted parameters are exactly those of reading the purchases one by one.
+    /// </remarks>
+    public static BacktestResult Run(TransactionLog log, DateOnly calibrationEnd, DateOnly holdoutEnd)
+    {
+        ArgumentNullException.ThrowIfNull(log);
         if (holdoutEnd <= calibrationEnd)
         {
             throw new ArgumentException("The holdout must end after the calibration period.", nameof(holdoutEnd));
         }
 
-        var byCustomer = new Dictionary<string, SortedDictionary<DateOnly, double>>(StringComparer.Ordinal);
-        foreach (var transaction in transactions)
-        {
-            if (!byCustomer.TryGetValue(transaction.CustomerId, out var days))
-            {
-                days = [];
-                byCustomer[transaction.CustomerId] = days;
-            }
-            days[transaction.Date] = days.GetValueOrDefault(transaction.Date) + transaction.Amount;
-        }
-
-        var summaries = new List<CustomerSummary>(byCustomer.Count);
-        var meanSpends = new List<double>(byCustomer.Count);
-        var holdoutCounts = new List<int>(byCustomer.Count);
+        var (start, days, amounts) = log.ByCustomer();
+        var customerCount = start.Length - 1;
+        var calibrationDay = calibrationEnd.DayNumber;
+        var holdoutDay = holdoutEnd.DayNumber;
+        var summaries = new CustomerSummary[customerCount];
+        var meanSpends = new double[customerCount];
+        var holdoutCounts = new int[customerCount];
+        var kept = 0;
         var transactionCount = 0;
-        foreach (var days in byCustomer.Values)
+        for (var c = 0; c < customerCount; c++)
         {
-            var first = days.Keys.First();
-            if (first > calibrationEnd)
+            var from = start[c];
+            var to = start[c + 1];
+            var first = days[from];
+            if (first > calibrationDay)
             {
                 continue;
             }
@@ -57,52 +70,70 @@ public static class Backtest
             var repeatSpend = 0.0;
             var last = first;
             var holdout = 0;
-            foreach (var (date, amount) in days)
+            for (var i = from; i < to;)
             {
-                if (date > holdoutEnd)
+                var day = days[i];
+                var amount = amounts[i++];
+                while (i < to && days[i] == day)
+                {
+                    amount += amounts[i++];
+                }
+                if (day > holdoutDay)
                 {
                     break;
                 }
                 transactionCount++;
-                if (date > calibrationEnd)
+                if (day > calibrationDay)
                 {
                     holdout++;
                 }
-                else if (date > first)
+                else if (day > first)
                 {
                     repeats++;
                     repeatSpend += amount;
-                    last = date;
+                    last = day;
                 }
             }
 
-            summaries.Add(new CustomerSummary(repeats, (last.DayNumber - first.DayNumber) / DaysPerWeek, (calibrationEnd.DayNumber - first.DayNumber) / DaysPerWeek));
-            meanSpends.Add(repeats > 0 ? repeatSpend / repeats : 0.0);
-            holdoutCounts.Add(holdout);
+            summaries[kept] = new CustomerSummary(repeats, (last - first) / DaysPerWeek, (calibrationDay - first) / DaysPerWeek);
+            meanSpends[kept] = repeats > 0 ? repeatSpend / repeats : 0.0;
+            holdoutCounts[kept] = holdout;
+            kept++;
         }
-        if (summaries.Count == 0)
+        if (kept == 0)
         {
-            throw new ArgumentException("No customer made a first purchase on or before the calibration end.", nameof(transactions));
+            throw new ArgumentException("No customer made a first purchase on or before the calibration end.", nameof(log));
         }
 
-        var summaryArray = summaries.ToArray();
+        var summaryArray = summaries.AsSpan(0, kept);
         var bgNbd = BgNbdModel.Fit(summaryArray);
-        var frequencies = summaryArray.Select(s => s.Frequency).ToArray();
-        var spends = meanSpends.ToArray();
-        var anySpender = frequencies.Zip(spends).Any(p => p.First > 0 && p.Second > 0);
-        var gammaGamma = anySpender ? GammaGammaModel.Fit(frequencies, spends) : null;
+        var frequencies = new double[kept];
+        var anySpender = false;
+        for (var i = 0; i < kept; i++)
+        {
+            frequencies[i] = summaryArray[i].Frequency;
+            anySpender |= frequencies[i] > 0 && meanSpends[i] > 0;
+        }
+        var gammaGamma = anySpender ? GammaGammaModel.Fit(frequencies, meanSpends.AsSpan(0, kept)) : null;
 
         var holdoutWeeks = (holdoutEnd.DayNumber - calibrationEnd.DayNumber) / DaysPerWeek;
         var customers = new int[OpenBucket + 1];
         var actual = new double[OpenBucket + 1];
         var predicted = new double[OpenBucket + 1];
+        // Customers with one history expect the same: most share theirs (every one-time buyer of a day does).
+        var expected = new Dictionary<CustomerSummary, double>();
         for (var i = 0; i < summaryArray.Length; i++)
         {
             var s = summaryArray[i];
             var bucket = (int)Math.Min(s.Frequency, OpenBucket);
             customers[bucket]++;
             actual[bucket] += holdoutCounts[i];
-            predicted[bucket] += bgNbd.Parameters.ExpectedTransactions(holdoutWeeks, s.Frequency, s.Recency, s.Age);
+            if (!expected.TryGetValue(s, out var transactions))
+            {
+                transactions = bgNbd.Parameters.ExpectedTransactions(holdoutWeeks, s.Frequency, s.Recency, s.Age);
+                expected[s] = transactions;
+            }
+            predicted[bucket] += transactions;
         }
 
         var buckets = new BacktestBucket[OpenBucket + 1];
@@ -112,6 +143,6 @@ public static class Backtest
             var n = customers[b];
             buckets[b] = new BacktestBucket(label, n, n == 0 ? 0.0 : actual[b] / n, n == 0 ? 0.0 : predicted[b] / n);
         }
-        return new BacktestResult(bgNbd, gammaGamma, summaryArray.Length, transactionCount, buckets);
+        return new BacktestResult(bgNbd, gammaGamma, kept, transactionCount, buckets);
     }
 }

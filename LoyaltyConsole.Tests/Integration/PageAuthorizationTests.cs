@@ -24,6 +24,8 @@ public sealed class PageAuthorizationTests
         ["/review"] = Policies.ViewClients,
         ["/admin/users"] = Policies.ManageUsers,
         ["/admin/jobs"] = Policies.ManageJobs,
+        ["/admin/connections"] = Policies.ManageConnections,
+        ["/admin/data-quality"] = Policies.ManageConnections,
         ["/forbidden"] = Policies.SignedIn,
         ["/Account/Manage"] = Policies.SignedIn,
         ["/Account/Manage/ChangePassword"] = Policies.SignedIn,

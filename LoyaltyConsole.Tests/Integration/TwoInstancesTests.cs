@@ -47,7 +47,7 @@ public sealed partial class TwoInstancesTests
         using var second = await SecondInstance.StartAsync(first, settings);
 
         // A sign-in cookie issued by the first instance opens a page on the second.
-        var cookie = await SignInAsync(firstHttp, TestUsers.Owner.Email);
+        var cookie = await SignIn.CookieAsync(firstHttp, TestUsers.Owner.Email);
         using var request = new HttpRequestMessage(HttpMethod.Get, second.BaseAddress + "clients");
         request.Headers.Add("Cookie", cookie);
         using var secondHttp = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
@@ -80,35 +80,6 @@ public sealed partial class TwoInstancesTests
         Assert.True(verification.IsIntact, verification.ToString());
     }
 
-    private static async Task<string> SignInAsync(HttpClient http, string email)
-    {
-        var form = await http.GetStringAsync("/Account/Login", Ct);
-        var input = AntiforgeryInput().Match(form).Value;
-        var token = WebUtility.HtmlDecode(InputValue().Match(input).Groups[1].Value);
-        Assert.False(string.IsNullOrEmpty(token), "the sign-in form carries an antiforgery token");
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/Account/Login")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["_handler"] = "login",
-                ["__RequestVerificationToken"] = token,
-                ["Input.Email"] = email,
-                ["Input.Password"] = TestApp.Password,
-            }),
-        };
-        var response = await http.SendAsync(post, Ct);
-        Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.OK, $"sign-in answered {response.StatusCode}");
-        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [];
-        var identity = cookies.FirstOrDefault(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
-        Assert.NotNull(identity);
-        return identity.Split(';')[0];
-    }
-
-    [GeneratedRegex("<input[^>]*__RequestVerificationToken[^>]*>")]
-    private static partial Regex AntiforgeryInput();
-
-    [GeneratedRegex("value=\"([^\"]+)\"")]
-    private static partial Regex InputValue();
 
     /// <summary>The real app, from its own build output, as a second process on the first instance's database.</summary>
     private sealed class SecondInstance : IDisposable

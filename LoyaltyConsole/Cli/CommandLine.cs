@@ -2,134 +2,205 @@ using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Identity;
+using LoyaltyConsole.Proposals;
+using LoyaltyConsole.Review;
+using LoyaltyConsole.Scoring;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LoyaltyConsole.Cli;
 
 /// <summary>
-/// Operator verbs: <c>dotnet run --project LoyaltyConsole -- &lt;verb&gt; [options]</c>. Each calls the same
-/// services as the app; exit code 0 on success, 1 on failure, 2 on bad usage.
+/// Operator verbs: <c>dotnet run --project LoyaltyConsole -- &lt;verb&gt; [options]</c>, or <c>dotnet LoyaltyConsole.dll
+/// &lt;verb&gt; [options]</c> from the build output. Each calls the same services as the app, in a host of its own
+/// that starts nothing in the background (no web server, scheduler or other hosted service); a verb that needs no
+/// database (backtest) builds no host at all. Exit code 0 on success, 1 on failure, 2 on bad usage: an unknown verb
+/// or option prints the verbs with their options.
 /// </summary>
+/// <remarks>To add a verb, add a <see cref="Verb"/> to <see cref="Verbs"/>: its options are checked and listed in the usage from there.</remarks>
 public static class CommandLine
 {
-    private static readonly Dictionary<string, string> Verbs = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["migrate"] = "Apply pending database migrations.",
-        ["seed-demo"] = "Generate the demo business into an empty database: seed-demo [--clients N] [--seed S]",
-        ["create-admin"] = "Create an Admin user: create-admin --email EMAIL [--password PASSWORD] (a password is generated when omitted)",
-        ["verify-audit"] = "Verify the audit log's hash chain; reports the first broken entry.",
-        ["segment"] = "Score and segment every client now: segment [--as-of YYYY-MM-DD] (default today, UTC)",
-        ["backtest"] = "Fit BG/NBD + Gamma-Gamma on a calibration window and compare predictions with a holdout: backtest --transactions FILE --calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD] [--json OUT]",
-        ["benchmark-pages"] = "Time the queries of the Clients, Segments and Review pages: benchmark-pages [--propose true] [--runs N] (docs/benchmarks.md)",
-        ["help"] = "Show this help.",
-    };
+    private static readonly Verb[] Verbs =
+    [
+        new("migrate", "Apply pending database migrations.", [], MigrateAsync),
+        new("seed-demo", "Generate the demo business into an empty database.",
+            [new("clients", "N", "clients to generate (default Demo:Clients)"), new("seed", "S", "random seed (default Demo:Seed)")], SeedDemoAsync),
+        new("create-admin", "Create an Admin user; a password is generated and shown once when none is given.",
+            [new("email", "EMAIL", "the Admin's email", Required: true), new("password", "PASSWORD", "the Admin's password")], CreateAdminAsync),
+        new("verify-audit", "Verify the audit log's hash chain; reports the first broken entry (exit 1).", [], VerifyAuditAsync),
+        new("segment", "Score and segment every client now.", [new("as-of", "YYYY-MM-DD", "the scoring day (default today, UTC)")], SegmentAsync),
+        new("backtest", "Fit BG/NBD + Gamma-Gamma on a calibration window and compare predictions with a holdout (docs/backtest.md).",
+            [
+                new("transactions", "FILE", "purchases: CDNOW's layouts or any CSV with a customer id, a date and an amount", Required: true),
+                new("calibration-end", "YYYY-MM-DD", "the models see purchases up to this day", Required: true),
+                new("holdout-end", "YYYY-MM-DD", "predictions are compared up to this day (default the file's last date)"),
+                new("mapping", "FILE", "a column mapping (JSON) instead of detecting the columns"),
+                new("json", "OUT", "also write the figures as JSON"),
+            ],
+            context => BacktestCommand.RunAsync(context.Options, context.Output, context.Cancellation), UsesServices: false),
+        new("benchmark-pages", "Time the queries of the Clients, Segments and Review pages (docs/benchmarks.md).",
+            [new("propose", "true", "set up the demo program and run its proposals first"), new("runs", "N", "timed runs per query (default 5)")],
+            context => PageQueriesBenchmark.RunAsync(context.Services, context.Options, context.Output)),
+        new("help", "Show this help.", [], context => Task.FromResult(Usage(context.Output)), UsesServices: false),
+    ];
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+    /// <summary>
+    /// Whether the arguments name a verb, known or not, rather than settings for the web server (<c>--urls …</c>,
+    /// <c>Key=Value</c>): then the verb runs, or the usage is printed, and the web server never starts.
+    /// </summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
 
-    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    /// <param name="configure">Adds to the verb's host (tests: settings, a database).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
+        Action<IHostApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
+        output ??= Console.Out;
+        error ??= Console.Error;
         try
         {
-            var options = ParseOptions(args.Skip(1).ToArray());
-            return args[0].ToLowerInvariant() switch
+            var verb = Verbs.FirstOrDefault(v => string.Equals(v.Name, args.ElementAtOrDefault(0), StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException(args.Length == 0 ? "No verb given." : $"Unknown verb '{args[0]}'.");
+            var options = ParseOptions(verb, args[1..]);
+            if (!verb.UsesServices)
             {
-                "migrate" => await MigrateAsync(app),
-                "seed-demo" => await SeedDemoAsync(app, options),
-                "create-admin" => await CreateAdminAsync(app, options),
-                "verify-audit" => await VerifyAuditAsync(app),
-                "segment" => await SegmentAsync(app, options),
-                "backtest" => BacktestCommand.Run(options, Console.Out),
-                "benchmark-pages" => await PageQueriesBenchmark.RunAsync(app, options, Console.Out),
-                _ => Help(),
-            };
+                return await verb.RunAsync(new VerbContext(options, EmptyServices.Instance, output, ct));
+            }
+            using var host = BuildHost(configure);
+            return await verb.RunAsync(new VerbContext(options, host.Services, output, ct));
         }
         catch (UsageException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            Help();
+            await error.WriteLineAsync($"error: {ex.Message}");
+            Usage(error);
             return 2;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Domain.Common.DomainException or OptionsValidationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Domain.Common.DomainException or OptionsValidationException or IOException)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
     }
 
-    private static async Task<int> MigrateAsync(WebApplication app)
+    /// <summary>
+    /// The services a verb uses: the app's stages and data, configured as the app is (appsettings, environment,
+    /// user secrets in Development), with no hosted service and no web server. Options are validated as at start-up.
+    /// </summary>
+    internal static IHost BuildHost(Action<IHostApplicationBuilder>? configure = null)
     {
-        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        Console.WriteLine("Database is up to date.");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = ContentRoot(),
+            // As the web host reads it: ASPNETCORE_ENVIRONMENT (launch profiles, docs), else DOTNET_ENVIRONMENT.
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"),
+        });
+        configure?.Invoke(builder);
+        builder.AddData();
+        builder.AddAuditing();
+        builder.AddConsoleIdentity();
+        builder.AddDemoData();
+        builder.AddScoring();
+        builder.AddProposals();
+        builder.AddReview();
+        builder.AddConsoleFeatures();
+        // A verb does its work and exits: nothing runs beside it (Data Protection's key-ring loader included).
+        builder.Services.RemoveAll<IHostedService>();
+        var host = builder.Build();
+        host.Services.GetService<IStartupValidator>()?.Validate();
+        return host;
+    }
+
+    /// <summary>
+    /// The working directory when it holds the app's settings (dotnet run, the project folder), else the folder the
+    /// app was built to, which has a copy of them (<c>dotnet path/to/LoyaltyConsole.dll</c> from anywhere).
+    /// </summary>
+    internal static string ContentRoot()
+    {
+        var current = Directory.GetCurrentDirectory();
+        return File.Exists(Path.Combine(current, "appsettings.json")) ? current : AppContext.BaseDirectory;
+    }
+
+    private static async Task<int> MigrateAsync(VerbContext context)
+    {
+        await context.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(context.Cancellation);
+        context.Output.WriteLine("Database is up to date.");
         return 0;
     }
 
-    private static async Task<int> SeedDemoAsync(WebApplication app, Dictionary<string, string> options)
+    private static async Task<int> SeedDemoAsync(VerbContext context)
     {
-        var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
-        var clients = IntOption(options, "clients", demo.Clients, 1, 1_000_000);
-        var seed = IntOption(options, "seed", demo.Seed, int.MinValue, int.MaxValue);
-        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        var progress = new Progress<string>(line => Console.WriteLine("  " + line));
-        var result = await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(clients, seed, progress: progress);
-        Console.WriteLine($"Demo business generated: {result.Locations} locations, {result.Staff} staff, {result.Clients:N0} clients, " +
-                          $"{result.Visits:N0} visits, {result.LedgerEntries:N0} ledger entries in {result.Elapsed.TotalSeconds:N1} s.");
+        var services = context.Services;
+        var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        var clients = IntOption(context.Options, "clients", demo.Clients, 1, 1_000_000);
+        var seed = IntOption(context.Options, "seed", demo.Seed, int.MinValue, int.MaxValue);
+        await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(context.Cancellation);
+        var progress = new Progress<string>(line => context.Output.WriteLine("  " + line));
+        var result = await services.GetRequiredService<DemoSeeder>().SeedAsync(clients, seed, progress: progress, ct: context.Cancellation);
+        context.Output.WriteLine($"Demo business generated: {result.Locations} locations, {result.Staff} staff, {result.Clients:N0} clients, " +
+                                 $"{result.Visits:N0} visits, {result.LedgerEntries:N0} ledger entries in {result.Elapsed.TotalSeconds:N1} s.");
         if (demo.Enabled)
         {
-            await using var scope = app.Services.CreateAsyncScope();
-            var created = await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync();
+            await using var scope = services.CreateAsyncScope();
+            var created = await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(context.Cancellation);
             Startup.PrintDemoUsers(created, demo.UserPassword);
         }
         return 0;
     }
 
-    private static async Task<int> CreateAdminAsync(WebApplication app, Dictionary<string, string> options)
+    private static async Task<int> CreateAdminAsync(VerbContext context)
     {
-        if (!options.TryGetValue("email", out var email))
-        {
-            throw new UsageException("create-admin needs --email.");
-        }
-        options.TryGetValue("password", out var password);
-        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        await using var scope = app.Services.CreateAsyncScope();
+        var email = context.Options["email"];
+        context.Options.TryGetValue("password", out var password);
+        await context.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(context.Cancellation);
+        await using var scope = context.Services.CreateAsyncScope();
         var set = await scope.ServiceProvider.GetRequiredService<IdentitySeeder>()
-            .CreateAdminAsync(email, password, AuditActor.Cli(Environment.UserName));
-        Console.WriteLine($"Admin {email} created.");
+            .CreateAdminAsync(email, password, AuditActor.Cli(Environment.UserName), context.Cancellation);
+        context.Output.WriteLine($"Admin {email} created.");
         if (password is null)
         {
-            Console.WriteLine($"Generated password (shown once; change it after the first login): {set}");
+            context.Output.WriteLine($"Generated password (shown once; change it after the first login): {set}");
         }
         return 0;
     }
 
-    private static async Task<int> VerifyAuditAsync(WebApplication app)
+    private static async Task<int> VerifyAuditAsync(VerbContext context)
     {
-        var result = await app.Services.GetRequiredService<AuditVerifier>().VerifyAsync();
-        Console.WriteLine(result.ToString());
+        var result = await context.Services.GetRequiredService<AuditVerifier>().VerifyAsync(context.Cancellation);
+        context.Output.WriteLine(result.ToString());
         return result.IsIntact ? 0 : 1;
     }
 
-    private static async Task<int> SegmentAsync(WebApplication app, Dictionary<string, string> options)
+    private static async Task<int> SegmentAsync(VerbContext context)
     {
-        var asOf = options.TryGetValue("as-of", out var raw)
+        var services = context.Services;
+        var asOf = context.Options.TryGetValue("as-of", out var raw)
             ? DateOnly.TryParseExact(raw, "yyyy-MM-dd", out var parsed) ? parsed : throw new UsageException($"--as-of must be a date like 2026-11-23; got '{raw}'.")
-            : DateOnly.FromDateTime(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
-        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        var summary = await app.Services.GetRequiredService<Scoring.SegmentationService>().RunAsync(asOf, AuditActor.Cli(Environment.UserName).Name);
-        Console.WriteLine(summary.ToString());
+            : DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(context.Cancellation);
+        var summary = await services.GetRequiredService<SegmentationService>().RunAsync(asOf, AuditActor.Cli(Environment.UserName).Name, context.Cancellation);
+        context.Output.WriteLine(summary.ToString());
         return 0;
     }
 
-    private static int Help()
+    /// <summary>Every verb with its options, as printed for <c>help</c> and after a usage error.</summary>
+    public static int Usage(TextWriter output)
     {
-        Console.WriteLine("Usage: dotnet run --project LoyaltyConsole -- <verb> [options]");
-        foreach (var (verb, description) in Verbs)
+        output.WriteLine("Usage: dotnet run --project LoyaltyConsole -- <verb> [options]   (or: dotnet LoyaltyConsole.dll <verb> [options])");
+        output.WriteLine("Without a verb the web app starts. Verbs:");
+        foreach (var verb in Verbs)
         {
-            Console.WriteLine($"  {verb,-14} {description}");
+            var synopsis = string.Join(' ', verb.Options.Select(o => o.Required ? $"--{o.Name} {o.Value}" : $"[--{o.Name} {o.Value}]"));
+            output.WriteLine($"  {verb.Name} {synopsis}".TrimEnd());
+            output.WriteLine($"      {verb.Summary}");
+            foreach (var option in verb.Options)
+            {
+                output.WriteLine($"      --{option.Name,-16} {option.Description}");
+            }
         }
         return 0;
     }
 
-    private static Dictionary<string, string> ParseOptions(string[] args)
+    private static Dictionary<string, string> ParseOptions(Verb verb, string[] args)
     {
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
@@ -139,24 +210,37 @@ public static class CommandLine
                 throw new UsageException($"Unexpected argument '{args[i]}'.");
             }
             var name = args[i][2..];
+            string value;
             var eq = name.IndexOf('=', StringComparison.Ordinal);
             if (eq > 0)
             {
-                options[name[..eq]] = name[(eq + 1)..];
+                (name, value) = (name[..eq], name[(eq + 1)..]);
             }
             else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
-                options[name] = args[++i];
+                value = args[++i];
             }
             else
             {
                 throw new UsageException($"Option --{name} needs a value.");
             }
+            if (!verb.Options.Any(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new UsageException(verb.Options.Count == 0
+                    ? $"{verb.Name} takes no options; got --{name}."
+                    : $"{verb.Name} has no option --{name}; it takes {string.Join(", ", verb.Options.Select(o => "--" + o.Name))}.");
+            }
+            options[name] = value;
+        }
+        var missing = verb.Options.Where(o => o.Required && !options.ContainsKey(o.Name)).Select(o => $"--{o.Name} {o.Value}").ToList();
+        if (missing.Count > 0)
+        {
+            throw new UsageException($"{verb.Name} needs {string.Join(" and ", missing)}.");
         }
         return options;
     }
 
-    private static int IntOption(Dictionary<string, string> options, string name, int fallback, int min, int max)
+    private static int IntOption(IReadOnlyDictionary<string, string> options, string name, int fallback, int min, int max)
     {
         if (!options.TryGetValue(name, out var raw))
         {
@@ -169,5 +253,19 @@ public static class CommandLine
         return value;
     }
 
+    /// <summary>A verb: its name and summary, its options, and what it runs; one that needs no database sets UsesServices false.</summary>
+    private sealed record Verb(string Name, string Summary, IReadOnlyList<VerbOption> Options, Func<VerbContext, Task<int>> RunAsync, bool UsesServices = true);
+
+    private sealed record VerbOption(string Name, string Value, string Description, bool Required = false);
+
+    private sealed record VerbContext(IReadOnlyDictionary<string, string> Options, IServiceProvider Services, TextWriter Output, CancellationToken Cancellation);
+
     private sealed class UsageException(string message) : Exception(message);
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
 }

@@ -16,10 +16,9 @@ namespace LoyaltyConsole.Cli;
 /// </summary>
 public static class PageQueriesBenchmark
 {
-    public static async Task<int> RunAsync(WebApplication app, IReadOnlyDictionary<string, string> options, TextWriter output)
+    public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyDictionary<string, string> options, TextWriter output)
     {
         var runs = options.TryGetValue("runs", out var raw) && int.TryParse(raw, out var n) && n is >= 1 and <= 100 ? n : 5;
-        var services = app.Services;
         if (options.TryGetValue("propose", out var propose) && propose == "true")
         {
             var stopwatch = Stopwatch.StartNew();

@@ -11,6 +11,9 @@ public static class Policies
     public const string ViewClients = nameof(ViewClients);
     public const string ManageUsers = nameof(ManageUsers);
     public const string ManageJobs = nameof(ManageJobs);
+
+    /// <summary>Connections to the business's platforms, imports, webhooks and data-quality lists (they hold credentials and client PII).</summary>
+    public const string ManageConnections = nameof(ManageConnections);
     public const string ViewAudit = nameof(ViewAudit);
     public const string ManageSegments = nameof(ManageSegments);
     public const string ViewModels = nameof(ViewModels);
@@ -26,6 +29,7 @@ public static class Policies
         [ViewClients] = [Roles.Manager, Roles.MarketingLead, Roles.Owner],
         [ManageUsers] = [Roles.Admin],
         [ManageJobs] = [Roles.Admin],
+        [ManageConnections] = [Roles.Admin],
         [ViewAudit] = [Roles.Owner, Roles.Admin],
         [ManageSegments] = [Roles.MarketingLead],
         [ViewModels] = [Roles.Owner, Roles.MarketingLead],

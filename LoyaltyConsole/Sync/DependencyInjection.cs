@@ -14,6 +14,9 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ConnectionSecrets>();
         builder.Services.AddSingleton<SyncWriter>();
         builder.Services.AddSingleton<SyncRunner>();
+        builder.Services.AddSingleton<ConnectionAdministration>();
+        builder.Services.AddSingleton<DataQualityService>();
+        builder.Services.AddSingleton<ImportService>();
         builder.AddShopify();
         return builder;
     }

@@ -33,6 +33,10 @@ public sealed record SourceClient(
 /// <param name="ExternalId">The source's id for the sale or return; for a file without one, a key the reader derives from the row's content.</param>
 /// <param name="ReturnOfExternalId">For a return, the sale it belongs to when the source says.</param>
 /// <param name="Currency">ISO 4217 code; null means the location's currency.</param>
+/// <param name="ClientEmail">
+/// The client's email, when the source names the client by it (Shopify's orders export has no customer id: its
+/// <see cref="ClientExternalId"/> is the email in lower case). Match it against clients' emails when no client has the id.
+/// </param>
 public sealed record SourceVisit(
     string ExternalId,
     string ClientExternalId,
@@ -43,7 +47,8 @@ public sealed record SourceVisit(
     bool IsReturn = false,
     string? ReturnOfExternalId = null,
     DateTime? UpdatedAt = null,
-    long Line = 0)
+    long Line = 0,
+    string? ClientEmail = null)
 {
     /// <summary>Sum of the lines after discounts, in minor units (positive also for a return).</summary>
     public long TotalMinor => Lines.Sum(l => l.AmountMinor);

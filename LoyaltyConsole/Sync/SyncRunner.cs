@@ -226,6 +226,7 @@ public sealed class SyncRunner(
             await db.Connections.Where(c => c.Id == connectionId).ExecuteUpdateAsync(s => s.SetProperty(c => c.RunningRunId, run.Id), ct);
             await audit.AppendAsync(db, actor, "sync.started", "Connection", connectionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 null, new { connection.Name, run.Id, trigger, connection.Watermark, resuming = connection.ResumeState is not null }, ct);
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             db.Entry(connection).State = EntityState.Detached;
             return (connection, run);
@@ -303,6 +304,7 @@ public sealed class SyncRunner(
             await audit.AppendAsync(db, actor, status == SyncRunStatus.Failed ? "sync.failed" : "sync.finished", "Connection",
                 connection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
                 new { run.Id, status = run.Status.ToString(), run.New, run.Updated, run.Unchanged, run.Skipped, run.Failed, run.DurationMs, error }, ct);
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             finished = run;
         });

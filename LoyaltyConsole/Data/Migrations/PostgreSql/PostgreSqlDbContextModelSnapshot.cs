@@ -175,6 +175,7 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(16)");
 
                     b.Property<int>("PointsBalance")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<string>("Source")
@@ -1593,6 +1594,12 @@ namespace LoyaltyConsole.Data.Migrations.PostgreSql
 
                     b.Property<string>("ResumeState")
                         .HasColumnType("text");
+
+                    b.Property<long?>("RunningRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RunningSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Schedule")
                         .HasMaxLength(120)

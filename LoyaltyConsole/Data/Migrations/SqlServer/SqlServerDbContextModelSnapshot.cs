@@ -175,6 +175,7 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(16)");
 
                     b.Property<int>("PointsBalance")
+                        .IsConcurrencyToken()
                         .HasColumnType("int");
 
                     b.Property<string>("Source")
@@ -1594,6 +1595,12 @@ namespace LoyaltyConsole.Data.Migrations.SqlServer
 
                     b.Property<string>("ResumeState")
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<long?>("RunningRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RunningSince")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("Schedule")
                         .HasMaxLength(120)

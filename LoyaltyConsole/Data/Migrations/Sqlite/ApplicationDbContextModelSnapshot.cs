@@ -166,6 +166,7 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PointsBalance")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Source")
@@ -1537,6 +1538,12 @@ namespace LoyaltyConsole.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResumeState")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RunningRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RunningSince")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Schedule")
