@@ -60,9 +60,13 @@ public sealed class ShopifyApi(IHttpClientFactory httpFactory, ConnectionSecrets
     /// </summary>
     internal async Task<ShopifyShop> ConnectAsync(ConnectionSettings settings, string credentials, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(settings.BaseUrl) || !Uri.TryCreate(settings.BaseUrl.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var baseUrl))
+        // The shop's own address unless another is set (a test shop, a proxy).
+        var address = !string.IsNullOrWhiteSpace(settings.BaseUrl) ? settings.BaseUrl.Trim()
+            : !string.IsNullOrWhiteSpace(settings.ShopDomain) ? $"https://{settings.ShopDomain.Trim()}"
+            : null;
+        if (address is null || !Uri.TryCreate(address.TrimEnd('/') + "/", UriKind.Absolute, out var baseUrl))
         {
-            throw new SyncFailedException("The Shopify connection has no shop address: set its base URL to https://{shop}.myshopify.com on the Connections page.");
+            throw new SyncFailedException("The Shopify connection has no shop address: enter the shop's domain (your-shop.myshopify.com) on the Connections page.");
         }
         var version = string.IsNullOrWhiteSpace(settings.ApiVersion) ? options.Value.DefaultApiVersion : settings.ApiVersion.Trim();
         var token = ClientCredentials.TryRead(credentials) is { } app ? await RequestTokenAsync(baseUrl, app, ct) : credentials.Trim();
