@@ -59,6 +59,11 @@ public sealed class ImportService(SyncRunner runner, IServiceScopeFactory scopes
                         context.Issues.Add(issue);
                     }
                     counts += await context.Writer.WriteClientsAsync(context.Connection, batch.Clients, context.Issues, context.CancellationToken);
+                    if (file.Kind == CsvFileKind.Transactions)
+                    {
+                        // A purchases file names its customers by id only: they become clients known by that id.
+                        counts += await context.Writer.EnsureClientsAsync(context.Connection, batch.Visits, context.Issues, context.CancellationToken);
+                    }
                     counts += await context.Writer.WriteVisitsAsync(context.Connection, batch.Visits, context.Issues, context.CancellationToken);
                     context.Count(counts);
                     done += batch.Records;
@@ -78,7 +83,7 @@ public sealed class ImportService(SyncRunner runner, IServiceScopeFactory scopes
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
         var connection = await db.Connections.SingleAsync(c => c.Id == connectionId, ct);
-        var saved = ParseMappings(connection.MappingJson).ToDictionary();
+        var saved = ParseMappings(connection.MappingJson);
         foreach (var (kind, mapping) in used)
         {
             saved[kind] = mapping;
@@ -87,7 +92,7 @@ public sealed class ImportService(SyncRunner runner, IServiceScopeFactory scopes
         await db.SaveChangesAsync(ct);
     }
 
-    private static IReadOnlyDictionary<CsvFileKind, ColumnMapping> ParseMappings(string? json)
+    private static Dictionary<CsvFileKind, ColumnMapping> ParseMappings(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {

@@ -35,6 +35,36 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
         }, issues, ct);
     }
 
+    /// <summary>
+    /// Creates a client for every id the sales name that this source does not have yet, known only by its id
+    /// ("Customer 00042"): for files of purchases without a client list (the generic transactions layout). Existing
+    /// clients are left as they are. Counts the clients created as new.
+    /// </summary>
+    public async Task<SyncCounts> EnsureClientsAsync(Connection connection, IReadOnlyList<SourceVisit> sales, ICollection<SourceIssue> issues, CancellationToken ct)
+    {
+        var ids = sales.Select(s => s.ClientExternalId).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+        {
+            return SyncCounts.Zero;
+        }
+        return await InTransactionAsync(async db =>
+        {
+            var source = connection.Source;
+            var known = (await db.Clients.Where(c => c.Source == source && ids.Contains(c.ExternalId)).Select(c => c.ExternalId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            var missing = ids.Where(id => !known.Contains(id)).ToList();
+            if (missing.Count == 0)
+            {
+                return (SyncCounts.Zero, new List<SourceIssue>());
+            }
+            var firstSeen = sales.GroupBy(s => s.ClientExternalId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var batchIssues = new List<SourceIssue>();
+            var records = missing.Select(id => new SourceClient(id, "Customer", id, null, null, SourceLocationId: firstSeen[id].SourceLocationId,
+                CreatedAt: firstSeen[id].OccurredAt, Line: firstSeen[id].Line)).ToList();
+            var counts = await WriteClientsAsync(db, connection, records, batchIssues, ct);
+            return (counts, batchIssues);
+        }, issues, ct);
+    }
+
     public async Task<SyncCounts> WriteVisitsAsync(Connection connection, IReadOnlyList<SourceVisit> records, ICollection<SourceIssue> issues, CancellationToken ct)
     {
         if (records.Count == 0)
@@ -493,6 +523,12 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
             return null;
         }
         if (PhoneNumber.TryParse(record.Phone, region, out var phone, out var error))
+        {
+            return phone;
+        }
+        // Exports often drop the + of international numbers (Fresha's 447700900123).
+        var digits = record.Phone.Trim();
+        if (digits.Length >= 10 && digits.All(char.IsAsciiDigit) && PhoneNumber.TryParse("+" + digits, region, out phone, out _))
         {
             return phone;
         }
