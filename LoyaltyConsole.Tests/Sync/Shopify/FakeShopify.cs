@@ -77,7 +77,10 @@ public sealed partial class FakeShopify : IAsyncDisposable
     /// <summary>The X-Shopify-Access-Token header of every download of a bulk result (null when absent, as it must be).</summary>
     public ConcurrentQueue<string?> DownloadTokens { get; } = new();
 
-    public int ThrottledAnswers;
+    private int _throttled;
+
+    /// <summary>How many calls were answered THROTTLED (injected or by the bucket).</summary>
+    public int ThrottledAnswers => Volatile.Read(ref _throttled);
 
     /// <summary>The bucket: its size and how many points it restores a second. Large by default: nothing waits.</summary>
     public double BucketSize { get; private set; } = 1_000_000;
@@ -189,7 +192,7 @@ public sealed partial class FakeShopify : IAsyncDisposable
                 await Task.Delay(delay.Pause);
                 break;
             case FakeFault.Throttled:
-                Interlocked.Increment(ref ThrottledAnswers);
+                Interlocked.Increment(ref _throttled);
                 Calls.Enqueue(new FakeCall(operation, number, variables, body, "THROTTLED", []));
                 return Results.Json(Throttled(CostOf(operation, variables), available: 0));
             case FakeFault.GraphQlError error:
@@ -205,7 +208,7 @@ public sealed partial class FakeShopify : IAsyncDisposable
             Refill();
             if (_available < cost)
             {
-                Interlocked.Increment(ref ThrottledAnswers);
+                Interlocked.Increment(ref _throttled);
                 Calls.Enqueue(new FakeCall(operation, number, variables, body, "THROTTLED", []));
                 return Results.Json(Throttled(cost, _available));
             }

@@ -1,4 +1,5 @@
 using LoyaltyConsole.Sync;
+using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static LoyaltyConsole.Tests.Sync.Shopify.ShopifyArrangement;
 

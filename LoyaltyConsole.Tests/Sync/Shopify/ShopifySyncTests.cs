@@ -1,5 +1,6 @@
 using LoyaltyConsole.Sync;
 using LoyaltyConsole.Sync.Shopify;
+using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static LoyaltyConsole.Tests.Sync.Shopify.ShopifyArrangement;
 
