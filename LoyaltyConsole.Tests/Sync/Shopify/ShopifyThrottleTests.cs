@@ -2,7 +2,10 @@ using LoyaltyConsole.Sync.Shopify;
 
 namespace LoyaltyConsole.Tests.Sync.Shopify;
 
-/// <summary>The pacing arithmetic: it uses the bucket each answer reports, whatever its size and restore rate.</summary>
+/// <summary>
+/// The pacing arithmetic: it uses the bucket each answer reports, whatever its size and restore rate. Pauses are whole
+/// milliseconds rounded up, plus one.
+/// </summary>
 public sealed class ShopifyThrottleTests
 {
     private sealed class ManualClock : TimeProvider
@@ -28,9 +31,10 @@ public sealed class ShopifyThrottleTests
     }
 
     [Theory]
-    [InlineData(2_000, 100, 102, 402, 3.0)]
-    [InlineData(20_000, 1_000, 0, 752, 0.752)]
-    [InlineData(150, 7.5, 30, 90, 8.0)]
+    [InlineData(2_000, 100, 102, 402, 3.001)]
+    [InlineData(20_000, 1_000, 0, 752, 0.753)]
+    [InlineData(150, 7.5, 30, 90, 8.001)]
+    [InlineData(1_000, 3, 0, 1, 0.335)]
     public void A_call_waits_until_the_reported_bucket_holds_what_it_asked_for_last_time(double maximum, double restore, double available, double requested, double seconds)
     {
         var throttle = new ShopifyThrottle(new ManualClock());
@@ -49,7 +53,7 @@ public sealed class ShopifyThrottleTests
 
         clock.Advance(TimeSpan.FromSeconds(1.5));
 
-        Assert.Equal(0.5, throttle.DelayBefore("ShopifyOrders").TotalSeconds, precision: 6);
+        Assert.Equal(0.501, throttle.DelayBefore("ShopifyOrders").TotalSeconds, precision: 6);
         clock.Advance(TimeSpan.FromSeconds(0.5));
         Assert.Equal(TimeSpan.Zero, throttle.DelayBefore("ShopifyOrders"));
     }
@@ -61,8 +65,8 @@ public sealed class ShopifyThrottleTests
         throttle.Observe("ShopifyCustomers", Cost(300, 1_000, 0, 100));
         throttle.Observe("ShopifyOrdersCount", Cost(1, 1_000, 0, 100));
 
-        Assert.Equal(3.0, throttle.DelayBefore("ShopifyOrders").TotalSeconds, precision: 6);
-        Assert.Equal(0.01, throttle.DelayBefore("ShopifyOrdersCount").TotalSeconds, precision: 6);
+        Assert.Equal(3.001, throttle.DelayBefore("ShopifyOrders").TotalSeconds, precision: 6);
+        Assert.Equal(0.011, throttle.DelayBefore("ShopifyOrdersCount").TotalSeconds, precision: 6);
     }
 
     [Fact]
@@ -73,7 +77,7 @@ public sealed class ShopifyThrottleTests
 
         var wait = throttle.DelayAfterThrottled("ShopifyOrders", attempt: 1);
 
-        Assert.Equal(14.02, wait.TotalSeconds, precision: 6);
+        Assert.Equal(14.021, wait.TotalSeconds, precision: 6);
         Assert.Equal(1, throttle.Throttled);
     }
 
@@ -83,6 +87,6 @@ public sealed class ShopifyThrottleTests
         var throttle = new ShopifyThrottle(new ManualClock());
         throttle.Observe("ShopifyOrders", Cost(1_500, 1_000, 0, 100));
 
-        Assert.Equal(10.0, throttle.DelayBefore("ShopifyOrders").TotalSeconds, precision: 6);
+        Assert.Equal(10.001, throttle.DelayBefore("ShopifyOrders").TotalSeconds, precision: 6);
     }
 }

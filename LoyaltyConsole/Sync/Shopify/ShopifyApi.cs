@@ -126,10 +126,11 @@ public sealed class ShopifyApi(IHttpClientFactory httpFactory, ConnectionSecrets
         var body = JsonSerializer.Serialize(new { query = document, variables, operationName = operation }, ShopifyJson.Options);
         for (var attempt = 1; ; attempt++)
         {
-            var pause = shop.Throttle.DelayBefore(operation);
-            if (pause > TimeSpan.Zero)
+            // Timers are coarser than the clock the bucket is measured by: after a pause, look again before sending.
+            var again = false;
+            for (var pause = shop.Throttle.DelayBefore(operation); pause > TimeSpan.Zero; pause = shop.Throttle.DelayBefore(operation), again = true)
             {
-                shop.Throttle.RecordWait(pause);
+                shop.Throttle.RecordWait(pause, again);
                 await Task.Delay(pause, clock, ct);
             }
             var text = await PostAsync(shop, body, readOnly, what, ct);

@@ -269,14 +269,14 @@ public sealed class ShopifyConnector(
             if (state.BulkOperationId is null)
             {
                 var started = await StartBulkAsync(context, shop, query, state);
-                state = state with { BulkOperationId = started.Id, Line = 0, Done = 0 };
+                state = state with { BulkOperationId = started.Id, Line = 0, Done = 0, Abandoned = null };
                 await context.CheckpointAsync(null, state.ToJson(), Label(state), state.Done, state.Total);
             }
             done = await WaitForBulkAsync(context, shop, state);
             if (done is null)
             {
                 // Gone or expired (results are kept seven days): start again; what was written is found unchanged.
-                state = state with { BulkOperationId = null, Line = 0, Done = 0 };
+                state = state.Abandon();
             }
         }
         run.BulkOperations++;
@@ -296,7 +296,7 @@ public sealed class ShopifyConnector(
         catch (UnreadableResultException ex)
         {
             // The same file would fail the same way: the next run asks for a new one (what was written is found unchanged).
-            await context.CheckpointAsync(null, (state with { BulkOperationId = null, Line = 0, Done = 0 }).ToJson(), Label(state), 0, state.Total);
+            await context.CheckpointAsync(null, state.Abandon().ToJson(), Label(state), 0, state.Total);
             throw new SyncFailedException($"{ex.Message} The next run asks Shopify for a new result.", ex);
         }
         finally
@@ -315,7 +315,7 @@ public sealed class ShopifyConnector(
     {
         var ct = context.CancellationToken;
         var current = (await api.QueryAsync<CurrentBulkData>(shop, "ShopifyCurrentBulk", ShopifyQueries.CurrentBulk, null, "the current bulk operation", ct)).CurrentBulkOperation;
-        if (current is { Status: "CREATED" or "RUNNING" or "COMPLETED" } && SameQuery(current.Query, query))
+        if (current is { Status: "CREATED" or "RUNNING" or "COMPLETED" } && current.Id != state.Abandoned && SameQuery(current.Query, query))
         {
             logger.LogInformation("Shopify connection {ConnectionId} takes up bulk operation {Operation} that an earlier run started.", context.Connection.Id, current.Id);
             return current;
@@ -355,7 +355,7 @@ public sealed class ShopifyConnector(
                 case null or "EXPIRED":
                     return null;
                 case "FAILED" or "CANCELED" or "CANCELLED":
-                    await context.CheckpointAsync(null, (state with { BulkOperationId = null, Line = 0, Done = 0 }).ToJson(), Label(state), 0, state.Total);
+                    await context.CheckpointAsync(null, state.Abandon().ToJson(), Label(state), 0, state.Total);
                     var advice = operation.ErrorCode == "ACCESS_DENIED" ? " The app lacks a scope: it needs read_customers, read_orders, read_all_orders and read_locations." : "";
                     throw new SyncFailedException($"Shopify's bulk read of {state.Phase} ended {operation.Status}{(operation.ErrorCode is { } code ? $" ({code})" : "")}.{advice} The next run starts a new one.");
             }
@@ -429,8 +429,7 @@ public sealed class ShopifyConnector(
                 if (order is null || !string.Equals(parent, order.Id, StringComparison.Ordinal))
                 {
                     // Not grouped as asked: stop before anything of this order is written.
-                    throw new UnreadableResultException($"Line {number:N0} of Shopify's bulk result is a line item of {parent}, away from its order (the file is not grouped); " +
-                        $"everything before line {state.Line + 1:N0} is written.");
+                    throw new UnreadableResultException($"Line {number:N0} of Shopify's bulk result is a line item of {parent}, away from its order (the file is not grouped); {Written(state)}");
                 }
                 lines.Add(Deserialize<ShopifyLineItem>(line, number, state));
                 continue;
@@ -507,7 +506,10 @@ public sealed class ShopifyConnector(
     }
 
     private static UnreadableResultException BadLine(long number, ShopifyResumeState state, JsonException ex) =>
-        new($"Line {number:N0} of Shopify's bulk result for {state.Phase} is not readable ({ex.Message}); everything before line {state.Line + 1:N0} is written.", ex);
+        new($"Line {number:N0} of Shopify's bulk result for {state.Phase} is not readable ({ex.Message}); {Written(state)}", ex);
+
+    private static string Written(ShopifyResumeState state) =>
+        state.Line == 0 ? "nothing of the file was written." : $"the file's first {state.Line:N0} lines were written.";
 
     /// <summary>The same query text, spaces aside (Shopify may give it back laid out differently).</summary>
     private static bool SameQuery(string? a, string b) =>

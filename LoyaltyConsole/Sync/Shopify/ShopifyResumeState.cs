@@ -18,7 +18,8 @@ internal sealed record ShopifyResumeState(
     int Page = 1,
     string? BulkOperationId = null,
     long Line = 0,
-    long Done = 0)
+    long Done = 0,
+    string? Abandoned = null)
 {
     public const string Customers = "customers";
     public const string Orders = "orders";
@@ -56,6 +57,12 @@ internal sealed record ShopifyResumeState(
 
     /// <summary>The next page of the same search.</summary>
     public ShopifyResumeState NextPage(string cursor, int read) => this with { Cursor = cursor, Page = Page + 1, Done = Done + read };
+
+    /// <summary>
+    /// Gives up the bulk operation (its file cannot be read, or it failed): the next run starts a new one, and does not
+    /// take this one up again although its query is the same.
+    /// </summary>
+    public ShopifyResumeState Abandon() => this with { Abandoned = BulkOperationId ?? Abandoned, BulkOperationId = null, Line = 0, Done = 0 };
 
     /// <summary>The phase has read everything in the window: the next one starts from nothing.</summary>
     public ShopifyResumeState NextPhase() => new(Phase == Customers ? Orders : Finished, Since, Until);

@@ -38,7 +38,7 @@ internal sealed class ShopifyThrottle(TimeProvider clock)
         // A query asking for more than the whole bucket would never pass: wait for a full bucket and let Shopify decide.
         var needed = Math.Min(cost, status.MaximumAvailable);
         var available = Math.Min(status.MaximumAvailable, status.CurrentlyAvailable + status.RestoreRate * clock.GetElapsedTime(_statusAt).TotalSeconds);
-        return available >= needed ? TimeSpan.Zero : TimeSpan.FromSeconds((needed - available) / status.RestoreRate);
+        return available >= needed ? TimeSpan.Zero : Whole((needed - available) / status.RestoreRate);
     }
 
     /// <summary>
@@ -51,10 +51,13 @@ internal sealed class ShopifyThrottle(TimeProvider clock)
         if (_status is { RestoreRate: > 0 } status && ExpectedCost(operation) is { } cost)
         {
             var needed = Math.Min(cost, status.MaximumAvailable);
-            return TimeSpan.FromSeconds(Math.Max(needed - status.CurrentlyAvailable, 0) / status.RestoreRate + 1 / status.RestoreRate);
+            return Whole(Math.Max(needed - status.CurrentlyAvailable, 0) / status.RestoreRate + 1 / status.RestoreRate);
         }
         return TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt)));
     }
+
+    /// <summary>A pause in whole milliseconds, rounded up: timers count milliseconds, and a pause cut short arrives a point short.</summary>
+    private static TimeSpan Whole(double seconds) => TimeSpan.FromMilliseconds(Math.Ceiling(seconds * 1000) + 1);
 
     private double? ExpectedCost(string operation) =>
         _requestedCost.TryGetValue(operation, out var cost) ? cost : _requestedCost.Count > 0 ? _requestedCost.Values.Max() : null;
@@ -77,9 +80,13 @@ internal sealed class ShopifyThrottle(TimeProvider clock)
         }
     }
 
-    public void RecordWait(TimeSpan wait)
+    /// <summary>Counts a pause before a call; <paramref name="again"/> when the timer ended the last one a little early and the call waits on.</summary>
+    public void RecordWait(TimeSpan wait, bool again = false)
     {
-        Waits++;
+        if (!again)
+        {
+            Waits++;
+        }
         Waited += wait;
     }
 }
