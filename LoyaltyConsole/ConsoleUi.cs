@@ -2,6 +2,7 @@ using LoyaltyConsole.Components;
 using LoyaltyConsole.Features.Audit;
 using LoyaltyConsole.Features.Clients;
 using LoyaltyConsole.Features.Users;
+using LoyaltyConsole.Features.Webhooks;
 using MudBlazor.Services;
 
 namespace LoyaltyConsole;
@@ -12,6 +13,8 @@ internal static class ConsoleUi
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        // The webhook inbox starts the apply job after a replay: the web app's, which has the scheduler.
+        builder.Services.AddSingleton<WebhookInbox>();
         return builder.AddConsoleFeatures();
     }
 

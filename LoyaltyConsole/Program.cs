@@ -10,6 +10,7 @@ using LoyaltyConsole.Proposals;
 using LoyaltyConsole.Review;
 using LoyaltyConsole.Scoring;
 using LoyaltyConsole.Sync;
+using LoyaltyConsole.Sync.Webhooks;
 
 // A verb (migrate, backtest, …) runs in a host of its own and exits; the web app never starts for it.
 if (CommandLine.IsCommand(args))
@@ -37,6 +38,7 @@ var app = builder.Build();
 app.UseConsoleUi();
 app.MapHealth();
 app.MapSyncEndpoints();
+app.MapWebhooks();
 await app.RunAsync();
 return 0;
 

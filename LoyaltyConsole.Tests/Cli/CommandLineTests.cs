@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LoyaltyConsole.Cli;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         var text = stderr.ToString();
         Assert.StartsWith($"error: {message}", text, StringComparison.Ordinal);
         foreach (var verb in new[] { "migrate", "seed-demo [--clients N] [--seed S]", "create-admin --email EMAIL [--password PASSWORD]", "verify-audit",
-                     "segment [--as-of YYYY-MM-DD]", "backtest --transactions FILE --calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD]", "benchmark-pages", "help" })
+                     "segment [--as-of YYYY-MM-DD]", "backtest --transactions FILE --calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD]", "benchmark-pages", "webhook-sender --source NAME [--name NAME]", "help" })
         {
             Assert.Contains("  " + verb, text, StringComparison.Ordinal);
         }
@@ -71,7 +72,8 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         await using var app = new TestApp(clients: 60);
         _ = app.Services;
         var fresh = TestApp.Database.NewName(Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", $"cli{Guid.NewGuid():N}"[..20]));
-        Directory.CreateDirectory(Path.GetDirectoryName(fresh) ?? Path.GetTempPath());
+        // On PostgreSQL the name is a database's, with no folder.
+        Directory.CreateDirectory(Path.GetDirectoryName(fresh) is { Length: > 0 } folder ? folder : Path.GetTempPath());
         try
         {
             Assert.Equal((0, "Database is up to date."), await RunAsync(app.ConnectionString, "migrate"));
@@ -84,6 +86,15 @@ public sealed class CommandLineTests(ITestOutputHelper output)
             var benchmark = await RunAsync(app.ConnectionString, "benchmark-pages", "--runs", "1");
             Assert.Equal(0, benchmark.Exit);
             Assert.Contains("owner: Clients, first page, default sort", benchmark.Output, StringComparison.Ordinal);
+            var sender = await RunAsync(app.ConnectionString, "webhook-sender", "--source", "bridge");
+            Assert.Equal(0, sender.Exit);
+            var secret = sender.Output.Split('\n').Single(l => l.StartsWith("Webhook secret (shown once): ", StringComparison.Ordinal))["Webhook secret (shown once): ".Length..].Trim();
+            await using (var db = await app.CreateDbContextAsync())
+            {
+                var connection = await db.Connections.SingleAsync(c => c.Source == "bridge", Ct);
+                Assert.True(connection.Enabled);
+                Assert.Equal(secret, app.Get<LoyaltyConsole.Sync.ConnectionSecrets>().WebhookSecret(connection));
+            }
             var seeded = await RunAsync(TestApp.Database.ConnectionString(fresh), "seed-demo", "--clients", "40", "--seed", "3");
             Assert.Equal(0, seeded.Exit);
             Assert.Contains("40 clients", seeded.Output, StringComparison.Ordinal);

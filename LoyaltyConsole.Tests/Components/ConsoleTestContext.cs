@@ -36,6 +36,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Get<LoyaltyConsole.Review.ReviewService>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Features.Audit.AuditQuery>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Auditing.AuditVerifier>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Features.Webhooks.WebhookInbox>());
         return ValueTask.CompletedTask;
     }
 

@@ -9,10 +9,10 @@ public sealed class NavMenuTests : ConsoleTestContext
 {
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
-        { "manager.soho@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals"], ["Audit log", "Users", "Jobs", "Model", "Program"] },
-        { "marketing@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Program", "Model"], ["Audit log", "Users", "Jobs"] },
-        { "owner@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Model", "Audit log"], ["Users", "Jobs", "Program"] },
-        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs"], ["Clients", "Segments", "Review", "Proposals", "Program", "Model"] },
+        { "manager.soho@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals"], ["Audit log", "Users", "Jobs", "Webhooks", "Model", "Program"] },
+        { "marketing@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Program", "Model"], ["Audit log", "Users", "Jobs", "Webhooks"] },
+        { "owner@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Model", "Audit log"], ["Users", "Jobs", "Webhooks", "Program"] },
+        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs", "Webhooks"], ["Clients", "Segments", "Review", "Proposals", "Program", "Model"] },
     };
 
     [Theory]

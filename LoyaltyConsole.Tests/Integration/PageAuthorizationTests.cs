@@ -26,6 +26,8 @@ public sealed class PageAuthorizationTests
         ["/admin/jobs"] = Policies.ManageJobs,
         ["/admin/connections"] = Policies.ManageConnections,
         ["/admin/data-quality"] = Policies.ManageConnections,
+        ["/admin/connections/{ConnectionId:int}/import"] = Policies.ManageConnections,
+        ["/admin/webhooks"] = Policies.ManageConnections,
         ["/forbidden"] = Policies.SignedIn,
         ["/Account/Manage"] = Policies.SignedIn,
         ["/Account/Manage/ChangePassword"] = Policies.SignedIn,
@@ -68,6 +70,7 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.Manager, Roles.MarketingLead, Roles.Owner], Policies.RolesByPolicy[Policies.ViewClients]);
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageUsers]);
         Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageJobs]);
+        Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageConnections]);
         Assert.Equal([Roles.Owner, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAudit]);
         Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageSegments]);
         Assert.Equal([Roles.Owner, Roles.MarketingLead], Policies.RolesByPolicy[Policies.ViewModels]);

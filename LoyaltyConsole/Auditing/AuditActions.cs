@@ -27,12 +27,13 @@ public static class AuditActions
     public const string ProposalBulk = "proposal.bulk-decision";
     public const string AlertRaised = "alert.raised";
     public const string AlertAcknowledged = "alert.acknowledged";
+    public const string WebhookReplayed = "webhook.replayed";
 
     public static readonly IReadOnlyList<string> All =
     [
         UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
         RewardChanged, WorkflowChanged, WorkflowPaused, LocationBudgetChanged, ProposalCreated, ProposalBlocked,
         ProposalApproved, ProposalAutoApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired, ProposalBulk,
-        AlertRaised, AlertAcknowledged,
+        AlertRaised, AlertAcknowledged, WebhookReplayed,
     ];
 }

@@ -54,6 +54,7 @@ public static class DependencyInjection
             (ScheduledJobs.Proposals, typeof(ProposalJob)),
             (ScheduledJobs.ExpireProposals, typeof(ExpireProposalsJob)),
             (ScheduledJobs.ConnectionSync, typeof(ConnectionSyncJob)),
+            (ScheduledJobs.ApplyInbox, typeof(ApplyInboxJob)),
         ];
         if (digest.Enabled)
         {

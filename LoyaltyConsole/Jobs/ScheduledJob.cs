@@ -23,6 +23,9 @@ public static class ScheduledJobs
     public static readonly ScheduledJob ConnectionSync = new(
         "connection-sync", "Syncs each enabled Square and Shopify connection whose own schedule is due (checked every minute).", "0 * * * * ?");
 
+    public static readonly ScheduledJob ApplyInbox = new(
+        "apply-webhooks", "Applies the webhook deliveries waiting in the inbox, retrying failures with backoff.", "0 * * * * ?");
+
     public static readonly ScheduledJob VerifyAudit = new(
         "verify-audit-chain", "Re-computes the audit log's hash chain and fails loudly if any entry was altered.", "0 15 2 * * ?");
 }

@@ -1,4 +1,5 @@
 using LoyaltyConsole.Sync.Shopify;
+using LoyaltyConsole.Sync.Webhooks;
 
 namespace LoyaltyConsole.Sync;
 
@@ -17,6 +18,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ConnectionAdministration>();
         builder.Services.AddSingleton<DataQualityService>();
         builder.Services.AddSingleton<ImportService>();
+        builder.AddWebhooks();
         builder.AddShopify();
         return builder;
     }
