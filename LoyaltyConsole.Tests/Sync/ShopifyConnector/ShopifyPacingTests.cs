@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LoyaltyConsole.Sync;
-using static LoyaltyConsole.Tests.Sync.Shopify.ShopifyArrangement;
+using static LoyaltyConsole.Tests.Sync.ShopifyConnector.ShopifyArrangement;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 /// <summary>
 /// The connector paces itself by the bucket each answer reports. Two shops with buckets of different sizes and restore

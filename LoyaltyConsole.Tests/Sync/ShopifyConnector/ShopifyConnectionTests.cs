@@ -1,8 +1,8 @@
 using LoyaltyConsole.Sync;
 using LoyaltyConsole.Sync.Shopify;
-using static LoyaltyConsole.Tests.Sync.Shopify.ShopifyArrangement;
+using static LoyaltyConsole.Tests.Sync.ShopifyConnector.ShopifyArrangement;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 /// <summary>Connecting a shop: its locations listed for mapping, and a Dev Dashboard app's client credentials exchanged for a token.</summary>
 public sealed class ShopifyConnectionTests

@@ -2,9 +2,9 @@ using LoyaltyConsole.Sync;
 using LoyaltyConsole.Sync.Shopify;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using static LoyaltyConsole.Tests.Sync.Shopify.ShopifyArrangement;
+using static LoyaltyConsole.Tests.Sync.ShopifyConnector.ShopifyArrangement;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 /// <summary>
 /// The Shopify connector against a fake shop: the first sync in bulk, later ones by pages of what changed, bulk again

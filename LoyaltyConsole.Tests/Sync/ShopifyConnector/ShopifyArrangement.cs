@@ -5,7 +5,7 @@ using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 /// <summary>
 /// A test app with a Shopify connection to a fake shop, and the check that what the app holds is exactly what the shop

@@ -1,6 +1,6 @@
 using LoyaltyConsole.Sync.Shopify;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 /// <summary>How Shopify's customers, orders and refunds read into the records the writer takes: pure, no server.</summary>
 public sealed class ShopifyRecordsTests

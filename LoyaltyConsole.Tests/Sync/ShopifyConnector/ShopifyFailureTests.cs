@@ -1,9 +1,9 @@
 using LoyaltyConsole.Sync;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using static LoyaltyConsole.Tests.Sync.Shopify.ShopifyArrangement;
+using static LoyaltyConsole.Tests.Sync.ShopifyConnector.ShopifyArrangement;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 /// <summary>
 /// What the Shopify connector does when the shop misbehaves or the run stops: transient failures of reads are retried,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 public sealed class FakeCustomer
 {

@@ -1,6 +1,6 @@
 using LoyaltyConsole.Sync.Shopify;
 
-namespace LoyaltyConsole.Tests.Sync.Shopify;
+namespace LoyaltyConsole.Tests.Sync.ShopifyConnector;
 
 /// <summary>
 /// The pacing arithmetic: it uses the bucket each answer reports, whatever its size and restore rate. Pauses are whole
