@@ -1,3 +1,4 @@
+using LoyaltyConsole.Sync.Shopify;
 using LoyaltyConsole.Sync.Square;
 using LoyaltyConsole.Sync.Webhooks;
 
@@ -20,6 +21,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ImportService>();
         builder.AddWebhooks();
         builder.AddSquare();
+        builder.AddShopify();
         return builder;
     }
 }
