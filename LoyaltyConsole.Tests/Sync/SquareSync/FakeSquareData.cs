@@ -1,4 +1,4 @@
-namespace LoyaltyConsole.Tests.Sync.Square;
+namespace LoyaltyConsole.Tests.Sync.SquareSync;
 
 // A seller's data as Square holds it, in Square's documented shapes (serialised snake_case by the fake server).
 

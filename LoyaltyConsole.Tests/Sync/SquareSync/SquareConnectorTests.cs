@@ -5,7 +5,7 @@ using LoyaltyConsole.Sync.Square;
 using LoyaltyConsole.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace LoyaltyConsole.Tests.Sync.Square;
+namespace LoyaltyConsole.Tests.Sync.SquareSync;
 
 /// <summary>
 /// The Square connector against a fake Square that speaks the documented shapes and enforces its paging rules: every

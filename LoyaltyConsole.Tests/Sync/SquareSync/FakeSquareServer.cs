@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LoyaltyConsole.Tests.Sync.Square;
+namespace LoyaltyConsole.Tests.Sync.SquareSync;
 
 /// <summary>One request the fake saw: what was asked, with which cursor offset, and how it was answered.</summary>
 public sealed record SeenRequest(

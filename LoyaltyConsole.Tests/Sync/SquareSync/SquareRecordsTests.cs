@@ -2,7 +2,7 @@ using LoyaltyConsole.Domain.Loyalty;
 using LoyaltyConsole.Sync;
 using LoyaltyConsole.Sync.Square;
 
-namespace LoyaltyConsole.Tests.Sync.Square;
+namespace LoyaltyConsole.Tests.Sync.SquareSync;
 
 /// <summary>How Square's customers, orders and loyalty events read into the records the writer takes: no HTTP, no database.</summary>
 public sealed class SquareRecordsTests
