@@ -38,10 +38,14 @@ public sealed class WebhooksPageTests : ConsoleTestContext
         Assert.Contains("evt-failed", grid, StringComparison.Ordinal);
         Assert.Contains("Client c-1 names no location", grid, StringComparison.Ordinal);
         Assert.DoesNotContain("evt-applied", grid, StringComparison.Ordinal);
-        var counts = cut.Find("#webhook-counts").TextContent;
-        Assert.Contains("Failed: 1", counts, StringComparison.Ordinal);
-        Assert.Contains("Pending: 1", counts, StringComparison.Ordinal);
-        Assert.Contains("Applied: 1", counts, StringComparison.Ordinal);
+        // The counts are a query of their own, and may arrive after the grid.
+        cut.WaitForAssertion(() =>
+        {
+            var counts = cut.Find("#webhook-counts").TextContent;
+            Assert.Contains("Failed: 1", counts, StringComparison.Ordinal);
+            Assert.Contains("Pending: 1", counts, StringComparison.Ordinal);
+            Assert.Contains("Applied: 1", counts, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10));
 
         await cut.ClickAsync($"#body-{failedId}");
         cut.WaitForAssertion(() => Assert.Contains("ada@example.com", cut.Find("#webhook-body").TextContent, StringComparison.Ordinal));

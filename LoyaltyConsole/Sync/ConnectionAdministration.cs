@@ -65,13 +65,17 @@ public sealed class LocationMapping
 {
     public string SourceLocationId { get; set; } = "";
     public int LocationId { get; set; }
+
+    /// <summary>The source's name for it, when listed from the platform (shown only, not stored).</summary>
+    public string? SourceName { get; set; }
 }
 
 /// <summary>
 /// Admin operations on connections, each a command (access re-read, change and audit entry in one transaction).
 /// Audit entries say whether a secret was set or cleared, never what it is.
 /// </summary>
-public sealed class ConnectionAdministration(IServiceScopeFactory scopes, CommandRunner commands, ConnectionSecrets secrets, SyncRunner runner, TimeProvider clock)
+public sealed class ConnectionAdministration(
+    IServiceScopeFactory scopes, CommandRunner commands, ConnectionSecrets secrets, SyncRunner runner, IEnumerable<ISourceLocations> locationSources, TimeProvider clock)
 {
     public async Task<IReadOnlyList<ConnectionRow>> ListAsync(CancellationToken ct = default)
     {
@@ -87,6 +91,46 @@ public sealed class ConnectionAdministration(IServiceScopeFactory scopes, Comman
             ConnectionSettings.Parse(c.SettingsJson), c.MappingJson, c.ProtectedCredentials is not null, c.ProtectedWebhookSecret is not null,
             c.Watermark, c.ResumeState is not null, c.LastRunAt, c.LastError, runs.GetValueOrDefault(c.Id),
             c.SourceClientCount, c.OurClientCount, c.ReconciledAt, c.RunningSince > stale, c.Version)).ToList();
+    }
+
+    /// <summary>
+    /// The connection's locations as its platform lists them, each with the location of ours it is mapped to or that
+    /// has its name, for the Admin to map; or, in words, why they cannot be listed (a CSV connection, no token yet,
+    /// the platform refused).
+    /// </summary>
+    public async Task<SourceLocationsResult> SourceLocationsAsync(int id, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+        var connection = await db.Connections.AsNoTracking().Include(c => c.Locations).SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (connection is null)
+        {
+            return new(false, "This connection no longer exists.", []);
+        }
+        var source = locationSources.FirstOrDefault(s => s.Kind == connection.Kind);
+        if (source is null)
+        {
+            return new(false, "A CSV export names its locations in a column: map each name as it appears in the file.", []);
+        }
+        if (connection.ProtectedCredentials is null)
+        {
+            return new(false, $"Enter and save the access token of {connection.Name} first.", []);
+        }
+        IReadOnlyList<(string Id, string Name)> listed;
+        try
+        {
+            listed = await source.ListLocationsAsync(connection, ct);
+        }
+        catch (SyncFailedException ex)
+        {
+            return new(false, ex.Message, []);
+        }
+        var ours = await db.Locations.AsNoTracking().Select(l => new { l.Id, l.Name }).ToListAsync(ct);
+        var options = listed.Select(l => new SourceLocationOption(
+            l.Id, l.Name,
+            connection.Locations.FirstOrDefault(m => m.SourceLocationId == l.Id)?.LocationId,
+            ours.FirstOrDefault(o => string.Equals(o.Name.Trim(), l.Name.Trim(), StringComparison.OrdinalIgnoreCase))?.Id)).ToList();
+        return new(true, options.Count == 0 ? $"{connection.Name} lists no locations." : $"{connection.Name} lists {options.Count} location(s).", options);
     }
 
     public async Task<IReadOnlyList<SyncRun>> RunsAsync(int connectionId, int take, CancellationToken ct = default)

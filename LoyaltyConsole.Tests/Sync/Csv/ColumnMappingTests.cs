@@ -21,6 +21,20 @@ public sealed class ColumnMappingTests
     }
 
     [Fact]
+    public async Task Columns_that_fit_no_layout_are_refused_with_the_headers_and_what_could_be_told_of_them_for_mapping_by_hand()
+    {
+        var refused = await Assert.ThrowsAsync<CsvFileException>(() =>
+            CsvSourceReader.PreviewAsync(Text("customer id,date,Takings\nC1,2026-01-02,12.50\n"), kind: CsvFileKind.Transactions, ct: Ct));
+        var guess = refused.Guess!;
+        var mapped = await CsvSourceReader.PreviewAsync(Text("customer id,date,Takings\nC1,2026-01-02,12.50\n"),
+            guess with { Columns = new Dictionary<CsvField, string>(guess.Columns) { [CsvField.Amount] = "Takings" } }, CsvFileKind.Transactions, ct: Ct);
+
+        Assert.Equal(["customer id", "date", "Takings"], refused.Headers);
+        Assert.Equal((CsvFileKind.Transactions, "customer id", "date", null), (guess.Kind, guess[CsvField.ClientId], guess[CsvField.Date], guess[CsvField.Amount]));
+        Assert.Equal(1_250, Assert.Single(mapped.Rows).Visit!.TotalMinor);
+    }
+
+    [Fact]
     public async Task Fresha_clients_map_the_mobile_number_with_the_telephone_behind_it()
     {
         await using var reader = await CsvSourceReader.OpenAsync(Path("fresha-clients.csv"), ct: Ct);

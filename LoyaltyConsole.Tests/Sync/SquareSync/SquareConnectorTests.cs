@@ -236,6 +236,33 @@ public sealed class SquareConnectorTests
         Assert.Equal([200, 401], square.Requests.Select(r => r.Status));
     }
 
+    [Fact]
+    public async Task The_connections_page_lists_Square_locations_with_their_mapping_or_our_location_of_the_same_name()
+    {
+        await using var sync = await SquareSync.StartAsync(FakeSquareData.Generate(customers: 1, orders: 0, locations: 2));
+        var (data, _, app, connection) = sync;
+        await using var db = await app.CreateDbContextAsync();
+        var ours = await db.Locations.OrderBy(l => l.Id).ToListAsync(Ct);
+        data.Locations.Add(new FakeLocation("L77", " " + ours[^1].Name.ToUpperInvariant()));
+        data.Locations.Add(new FakeLocation("L78", "Pop-up stand"));
+        var admin = app.Get<ConnectionAdministration>();
+
+        var listed = await admin.SourceLocationsAsync(connection.Id, Ct);
+        var csv = new Connection("Fresha exports", ConnectionKind.CsvImport, "fresha", DateTime.UtcNow);
+        db.Connections.Add(csv);
+        await db.SaveChangesAsync(Ct);
+        var forCsv = await admin.SourceLocationsAsync(csv.Id, Ct);
+
+        Assert.True(listed.Succeeded, listed.Message);
+        var byId = listed.Locations.ToDictionary(l => l.Id);
+        Assert.Equal(connection.Locations.Single(l => l.SourceLocationId == "L01").LocationId, byId["L01"].MappedTo);
+        Assert.Equal((null, ours[^1].Id), (byId["L77"].MappedTo, byId["L77"].SameName));
+        Assert.Equal((null, null), (byId["L78"].MappedTo, byId["L78"].SameName));
+        Assert.Null(byId["L99"].MappedTo);
+        Assert.False(forCsv.Succeeded);
+        Assert.Contains("names its locations in a column", forCsv.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>What a seller's data should come to: every record once.</summary>
     private sealed record Expected(long Clients, long Sales, long Returns, long LedgerEntries, long LedgerSum, long Skipped)
     {

@@ -138,6 +138,12 @@ public sealed record ColumnMapping
 /// <summary>A file that cannot be read at all, or a mapping that does not fit it; the message says what and why.</summary>
 public sealed class CsvFileException : InvalidOperationException
 {
+    /// <summary>When the columns were not recognised: the file's headers, for a person to map.</summary>
+    public IReadOnlyList<string>? Headers { get; init; }
+
+    /// <summary>When the columns were not recognised: what could be told of them (required fields may be missing).</summary>
+    public ColumnMapping? Guess { get; init; }
+
     public CsvFileException(string message)
         : base(message)
     {

@@ -67,7 +67,11 @@ internal static class CsvFileOpener
         mapping ??= (hasHeader ? ExportLayouts.Detect(headers, kind) : ExportLayouts.DetectHeaderless(headers.Length))
             ?? throw new CsvFileException(
                 $"The columns are not those of a known export, nor do they name {(kind == CsvFileKind.Clients ? "a client id and a name, email or phone" : "a customer id, a date and an amount")}: " +
-                $"give a column mapping. The file's columns: {string.Join(", ", headers.Select(h => $"'{h}'"))}.");
+                $"give a column mapping. The file's columns: {string.Join(", ", headers.Select(h => $"'{h}'"))}.")
+            {
+                Headers = hasHeader ? headers : null,
+                Guess = hasHeader && kind is { } expected ? ExportLayouts.Guess(headers, expected) : null,
+            };
         var columns = CsvColumns.Resolve(mapping, headers);
 
         var dateFields = columns.DateFields().ToList();

@@ -189,7 +189,34 @@ internal static class ExportLayouts
         HasHeader = false,
     };
 
+    /// <summary>
+    /// What can be told of the columns of a file that fits no layout, for a person to complete: the generic layout of
+    /// <paramref name="kind"/>'s fields whose headers it has, required ones missing or not.
+    /// </summary>
+    public static ColumnMapping Guess(IReadOnlyList<string> headers, CsvFileKind kind)
+    {
+        var layout = kind == CsvFileKind.Clients ? GenericClients : GenericTransactions;
+        return new ColumnMapping { Kind = kind, Layout = "a custom mapping", Columns = Match(layout, headers) };
+    }
+
     private static ColumnMapping? Map(ExportLayout layout, IReadOnlyList<string> headers)
+    {
+        var columns = Match(layout, headers);
+        var mapping = new ColumnMapping { Kind = layout.Kind, Layout = layout.Name, Columns = columns };
+        if (ColumnMapping.RequiredFields(layout.Kind).Any(f => !columns.ContainsKey(f)))
+        {
+            return null;
+        }
+        if (layout.Kind == CsvFileKind.Clients
+            ? !columns.Keys.Any(f => f is CsvField.FirstName or CsvField.LastName or CsvField.FullName or CsvField.Email or CsvField.Phone)
+            : !columns.ContainsKey(CsvField.Amount) && !columns.ContainsKey(CsvField.UnitPrice))
+        {
+            return null;
+        }
+        return mapping;
+    }
+
+    private static Dictionary<CsvField, string> Match(ExportLayout layout, IReadOnlyList<string> headers)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var header in headers)
@@ -210,17 +237,6 @@ internal static class ExportLayouts
                 }
             }
         }
-        var mapping = new ColumnMapping { Kind = layout.Kind, Layout = layout.Name, Columns = columns };
-        if (ColumnMapping.RequiredFields(layout.Kind).Any(f => !columns.ContainsKey(f)))
-        {
-            return null;
-        }
-        if (layout.Kind == CsvFileKind.Clients
-            ? !columns.Keys.Any(f => f is CsvField.FirstName or CsvField.LastName or CsvField.FullName or CsvField.Email or CsvField.Phone)
-            : !columns.ContainsKey(CsvField.Amount) && !columns.ContainsKey(CsvField.UnitPrice))
-        {
-            return null;
-        }
-        return mapping;
+        return columns;
     }
 }

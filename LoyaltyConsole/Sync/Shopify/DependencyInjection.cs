@@ -38,6 +38,7 @@ public static class DependencyInjection
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => ConfigureReads(resilience, sp.GetRequiredService<IOptions<ShopifyOptions>>().Value));
         builder.Services.AddSingleton<ShopifyApi>();
+        builder.Services.AddSingleton<ISourceLocations>(sp => sp.GetRequiredService<ShopifyApi>());
         builder.Services.AddSingleton<ISourceConnector, ShopifyConnector>();
         return builder;
     }

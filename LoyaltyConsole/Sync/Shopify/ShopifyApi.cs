@@ -17,7 +17,7 @@ namespace LoyaltyConsole.Sync.Shopify;
 /// GraphQL errors, refusals and malformed answers come back as a <see cref="SyncFailedException"/> that says what
 /// went wrong in words, never with the token.
 /// </summary>
-public sealed class ShopifyApi(IHttpClientFactory httpFactory, ConnectionSecrets secrets, IOptions<ShopifyOptions> options, TimeProvider clock)
+public sealed class ShopifyApi(IHttpClientFactory httpFactory, ConnectionSecrets secrets, IOptions<ShopifyOptions> options, TimeProvider clock) : ISourceLocations
 {
     public const string HttpClientName = "shopify";
 
@@ -28,6 +28,8 @@ public sealed class ShopifyApi(IHttpClientFactory httpFactory, ConnectionSecrets
     public static readonly HttpRequestOptionsKey<bool> ReadOnlyRequest = new("LoyaltyConsole.Sync.Shopify.ReadOnly");
 
     private const int LocationsPageSize = 250;
+
+    public ConnectionKind Kind => ConnectionKind.Shopify;
 
     /// <summary>
     /// The shop's locations (active ones first, inactive ones marked, since their past orders still name them), for an

@@ -47,6 +47,7 @@ public static class DependencyInjection
                         : safeMethodsOnly(args);
             });
         builder.Services.AddSingleton<SquareApi>();
+        builder.Services.AddSingleton<ISourceLocations>(sp => sp.GetRequiredService<SquareApi>());
         builder.Services.AddSingleton<ISourceConnector, SquareConnector>();
         return builder;
     }

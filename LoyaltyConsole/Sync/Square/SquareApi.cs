@@ -15,10 +15,12 @@ namespace LoyaltyConsole.Sync.Square;
 /// Retry-After; anything not marked keeps the pipeline's default of never repeating a POST. Failures come back as a
 /// <see cref="SyncFailedException"/> with what went wrong in words, never with the token.
 /// </summary>
-public sealed class SquareApi(IHttpClientFactory httpFactory, ConnectionSecrets secrets, IOptions<SquareOptions> options)
+public sealed class SquareApi(IHttpClientFactory httpFactory, ConnectionSecrets secrets, IOptions<SquareOptions> options) : ISourceLocations
 {
     public const string HttpClientName = "square";
     public const string ProductionBaseUrl = "https://connect.squareup.com";
+
+    public ConnectionKind Kind => ConnectionKind.Square;
 
     /// <summary>Set on a request that only reads, which the retry pipeline may send again whatever its method.</summary>
     public static readonly HttpRequestOptionsKey<bool> ReadOnlyRequest = new("LoyaltyConsole.Sync.Square.ReadOnly");
