@@ -313,6 +313,9 @@ public sealed class ProposalService(
             var ids = memberships.Select(m => m.ClientId).Distinct().ToList();
             targets = await db.ClientScores.AsNoTracking().Where(s => s.AsOf == asOf && ids.Contains(s.ClientId)).OrderBy(s => s.ClientId).ToListAsync(ct);
         }
+        // A duplicate merged into another client since the scores were made is no one to write to (the kept one is).
+        var merged = (await db.Clients.AsNoTracking().Where(c => c.MergedIntoClientId != null).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        targets.RemoveAll(t => merged.Contains(t.ClientId));
         return (targets, segmentsOf);
     }
 

@@ -54,7 +54,8 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
             throw new ArgumentOutOfRangeException(nameof(query), "Page size must be between 1 and 500.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var clients = db.Clients.AsNoTracking().VisibleTo(scope);
+        // A duplicate merged into another client is listed as that client (its visits and points moved there).
+        var clients = db.Clients.AsNoTracking().VisibleTo(scope).Where(c => c.MergedIntoClientId == null);
         var searching = !string.IsNullOrWhiteSpace(query.Search);
 
         if (query.Search is { } search && searching)
@@ -177,7 +178,7 @@ public sealed class ClientDirectory(IDbContextFactory<ApplicationDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-30);
-        var clients = await db.Clients.AsNoTracking().VisibleTo(scope).CountAsync(ct);
+        var clients = await db.Clients.AsNoTracking().VisibleTo(scope).CountAsync(c => c.MergedIntoClientId == null, ct);
         var visits = await db.Visits.AsNoTracking().VisibleTo(scope).CountAsync(v => v.OccurredAt >= since, ct);
         var locations = await db.Locations.AsNoTracking().VisibleTo(scope).CountAsync(ct);
         return new ClientStats(clients, visits, locations);
