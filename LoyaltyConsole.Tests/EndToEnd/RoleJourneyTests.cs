@@ -11,10 +11,10 @@ public sealed class RoleJourneyTests
     public static TheoryData<string, string[], string[], string> Journeys => new()
     {
         // email, nav links shown, nav links hidden, a page this role must be refused
-        { "owner@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Model", "Audit log"], ["Users", "Jobs", "Program"], "/admin/users" },
-        { "marketing@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Program", "Model"], ["Audit log", "Users", "Jobs"], "/audit" },
-        { "manager.soho@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals"], ["Audit log", "Users", "Jobs", "Model", "Program"], "/admin/jobs" },
-        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs"], ["Clients", "Segments", "Review", "Proposals", "Program", "Model"], "/clients" },
+        { "owner@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Model", "Audit log"], ["Users", "Jobs", "Program", "Connections", "Data quality", "Webhooks"], "/admin/users" },
+        { "marketing@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Program", "Model"], ["Audit log", "Users", "Jobs", "Connections", "Data quality", "Webhooks"], "/audit" },
+        { "manager.soho@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals"], ["Audit log", "Users", "Jobs", "Model", "Program", "Connections", "Data quality", "Webhooks"], "/admin/connections" },
+        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs", "Connections", "Data quality", "Webhooks"], ["Clients", "Segments", "Review", "Proposals", "Program", "Model"], "/clients" },
     };
 
     [Theory]
