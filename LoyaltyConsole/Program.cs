@@ -1,14 +1,8 @@
 using LoyaltyConsole;
-using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Cli;
 using LoyaltyConsole.Data;
-using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Hosting;
-using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
-using LoyaltyConsole.Proposals;
-using LoyaltyConsole.Review;
-using LoyaltyConsole.Scoring;
 
 // A verb (migrate, backtest, …) runs in a host of its own and exits; the web app never starts for it.
 if (CommandLine.IsCommand(args))
@@ -21,12 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddData();
 // Start-up (schema, roles, demo) runs before every other hosted service, e.g. Data Protection's key ring load.
 builder.AddStartupTasks();
-builder.AddAuditing();
-builder.AddConsoleIdentity();
-builder.AddDemoData();
-builder.AddScoring();
-builder.AddProposals();
-builder.AddReview();
+builder.AddConsoleStages();
 builder.AddJobs();
 builder.AddConsoleUi();
 builder.AddHosting();

@@ -2,8 +2,6 @@ using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Identity;
-using LoyaltyConsole.Proposals;
-using LoyaltyConsole.Review;
 using LoyaltyConsole.Scoring;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -96,12 +94,7 @@ public static class CommandLine
         });
         configure?.Invoke(builder);
         builder.AddData();
-        builder.AddAuditing();
-        builder.AddConsoleIdentity();
-        builder.AddDemoData();
-        builder.AddScoring();
-        builder.AddProposals();
-        builder.AddReview();
+        builder.AddConsoleStages();
         builder.AddConsoleFeatures();
         // A verb does its work and exits: nothing runs beside it (Data Protection's key-ring loader included).
         builder.Services.RemoveAll<IHostedService>();
