@@ -2,6 +2,7 @@ using LoyaltyConsole;
 using LoyaltyConsole.Cli;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.Hosting;
+using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
 
 // A verb (migrate, backtest, …) runs in a host of its own and exits; the web app never starts for it.
@@ -16,6 +17,7 @@ builder.AddData();
 // Start-up (schema, roles, demo) runs before every other hosted service, e.g. Data Protection's key ring load.
 builder.AddStartupTasks();
 builder.AddConsoleStages();
+builder.AddConsoleIdentity();
 builder.AddJobs();
 builder.AddConsoleUi();
 builder.AddHosting();

@@ -77,20 +77,27 @@ public static class CommandLine
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else is a fault, not the operator's: the whole story, and a failure exit rather than a crash.
+            await error.WriteLineAsync($"error: {ex}");
+            return 1;
+        }
     }
 
     /// <summary>
     /// The services a verb uses: the app's stages and data, configured as the app is (appsettings, environment,
     /// user secrets in Development), with no hosted service and no web server. Options are validated as at start-up.
     /// </summary>
-    internal static IHost BuildHost(Action<IHostApplicationBuilder>? configure = null)
+    /// <param name="environmentName">Tests: Development, where the container checks every registration can be built.</param>
+    internal static IHost BuildHost(Action<IHostApplicationBuilder>? configure = null, string? environmentName = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
             ContentRootPath = ContentRoot(),
             // As the web host reads it: ASPNETCORE_ENVIRONMENT (launch profiles, docs), else DOTNET_ENVIRONMENT.
-            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"),
+            EnvironmentName = environmentName ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"),
         });
         configure?.Invoke(builder);
         builder.AddData();
