@@ -1,14 +1,9 @@
 using LoyaltyConsole;
-using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Cli;
 using LoyaltyConsole.Data;
-using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Hosting;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Jobs;
-using LoyaltyConsole.Proposals;
-using LoyaltyConsole.Review;
-using LoyaltyConsole.Scoring;
 using LoyaltyConsole.Sync;
 using LoyaltyConsole.Sync.Webhooks;
 
@@ -23,13 +18,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddData();
 // Start-up (schema, roles, demo) runs before every other hosted service, e.g. Data Protection's key ring load.
 builder.AddStartupTasks();
-builder.AddAuditing();
+builder.AddConsoleStages();
 builder.AddConsoleIdentity();
-builder.AddDemoData();
-builder.AddScoring();
-builder.AddProposals();
-builder.AddReview();
-builder.AddSync();
 builder.AddJobs();
 builder.AddConsoleUi();
 builder.AddHosting();

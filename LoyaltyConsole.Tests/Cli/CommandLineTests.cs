@@ -47,16 +47,19 @@ public sealed class CommandLineTests(ITestOutputHelper output)
     public void Settings_start_the_web_app_and_any_word_is_a_verb(string[] args, bool isVerb) =>
         Assert.Equal(isVerb, CommandLine.IsCommand(args));
 
-    [Fact]
-    public void A_verbs_host_has_the_apps_services_and_starts_nothing_neither_web_server_nor_scheduler_nor_hosted_service()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public void A_verbs_host_has_the_apps_services_and_starts_nothing_neither_web_server_nor_scheduler_nor_hosted_service(string environment)
     {
+        // Development also builds every registration once (ValidateOnBuild): nothing may stand on the web app's services.
         var database = Path.Combine(Path.GetTempPath(), $"cli-{Guid.NewGuid():N}.db");
         using var host = CommandLine.BuildHost(builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:DefaultConnection"] = $"Data Source={database}",
             ["Audit:ChainKey"] = TestApp.ChainKey,
-        }));
+        }), environment);
 
         Assert.Empty(host.Services.GetServices<IHostedService>());
         Assert.Null(host.Services.GetService<IServer>());
@@ -71,9 +74,9 @@ public sealed class CommandLineTests(ITestOutputHelper output)
     {
         await using var app = new TestApp(clients: 60);
         _ = app.Services;
-        var fresh = TestApp.Database.NewName(Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", $"cli{Guid.NewGuid():N}"[..20]));
-        // On PostgreSQL the name is a database's, with no folder.
-        Directory.CreateDirectory(Path.GetDirectoryName(fresh) is { Length: > 0 } folder ? folder : Path.GetTempPath());
+        var folder = Path.Combine(Path.GetTempPath(), "loyaltyconsole-tests", $"cli{Guid.NewGuid():N}"[..20]);
+        Directory.CreateDirectory(folder);
+        var fresh = TestApp.Database.NewName(folder);
         try
         {
             Assert.Equal((0, "Database is up to date."), await RunAsync(app.ConnectionString, "migrate"));
@@ -102,6 +105,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         finally
         {
             TestApp.Database.Drop(fresh);
+            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -113,6 +117,9 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         var elsewhere = Directory.CreateTempSubdirectory("cli-").FullName;
         var environment = new Dictionary<string, string>
         {
+            // As the README runs it; Development also has the container check every registration once.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Demo__SeedOnEmptyDatabase"] = "false",
             ["Database__Provider"] = TestApp.Database.Provider.ToString(),
             ["ConnectionStrings__DefaultConnection"] = app.ConnectionString,
             ["Audit__ChainKey"] = TestApp.ChainKey,

@@ -3,8 +3,6 @@ using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
 using LoyaltyConsole.DemoData;
 using LoyaltyConsole.Identity;
-using LoyaltyConsole.Proposals;
-using LoyaltyConsole.Review;
 using LoyaltyConsole.Scoring;
 using LoyaltyConsole.Sync;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -85,20 +83,27 @@ public static class CommandLine
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else is a fault, not the operator's: the whole story, and a failure exit rather than a crash.
+            await error.WriteLineAsync($"error: {ex}");
+            return 1;
+        }
     }
 
     /// <summary>
     /// The services a verb uses: the app's stages and data, configured as the app is (appsettings, environment,
     /// user secrets in Development), with no hosted service and no web server. Options are validated as at start-up.
     /// </summary>
-    internal static IHost BuildHost(Action<IHostApplicationBuilder>? configure = null)
+    /// <param name="environmentName">Tests: Development, where the container checks every registration can be built.</param>
+    internal static IHost BuildHost(Action<IHostApplicationBuilder>? configure = null, string? environmentName = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
             ContentRootPath = ContentRoot(),
             // As the web host reads it: ASPNETCORE_ENVIRONMENT (launch profiles, docs), else DOTNET_ENVIRONMENT.
-            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"),
+            EnvironmentName = environmentName ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"),
         });
         // Development validates every registration when the provider is built; the identity services include web-only
         // ones (the Blazor redirect manager, the authorization policy cache) whose dependencies a verb's host does not
@@ -106,13 +111,7 @@ public static class CommandLine
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = false }));
         configure?.Invoke(builder);
         builder.AddData();
-        builder.AddAuditing();
-        builder.AddConsoleIdentity();
-        builder.AddDemoData();
-        builder.AddScoring();
-        builder.AddProposals();
-        builder.AddReview();
-        builder.AddSync();
+        builder.AddConsoleStages();
         builder.AddConsoleFeatures();
         // A verb does its work and exits: nothing runs beside it (Data Protection's key-ring loader included).
         builder.Services.RemoveAll<IHostedService>();

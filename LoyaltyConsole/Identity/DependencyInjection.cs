@@ -8,6 +8,10 @@ namespace LoyaltyConsole.Identity;
 
 public static class DependencyInjection
 {
+    /// <summary>
+    /// The web app's sign-in: cookies, policies and the authentication state of components, on top of the users and
+    /// roles of <see cref="AddIdentityStores"/> (which <c>AddConsoleStages</c> registers for the app and the verbs alike).
+    /// </summary>
     public static IHostApplicationBuilder AddConsoleIdentity(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -31,7 +35,17 @@ public static class DependencyInjection
             options.SlidingExpiration = true;
         });
         services.AddAuthorization(Policies.Configure);
+        new IdentityBuilder(typeof(ApplicationUser), typeof(IdentityRole), services).AddSignInManager();
+        return builder;
+    }
 
+    /// <summary>
+    /// Users and roles in the database, their tokens and seeding: what the command-line verbs need too (create-admin,
+    /// the demo users), without the web app's sign-in, whose services stand on routing and components.
+    /// </summary>
+    public static IHostApplicationBuilder AddIdentityStores(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.AddIdentityCore<ApplicationUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = false;
@@ -47,7 +61,6 @@ public static class DependencyInjection
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ApplicationDbContext>()
-            .AddSignInManager()
             .AddDefaultTokenProviders();
 
         // Sign-in cookies, antiforgery tokens and invite links are protected with keys kept in the database, so they

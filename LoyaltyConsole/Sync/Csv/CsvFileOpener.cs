@@ -64,7 +64,9 @@ internal static class CsvFileOpener
             tokenizer.Mark();
         }
 
-        mapping ??= (hasHeader ? ExportLayouts.Detect(headers, kind) : ExportLayouts.DetectHeaderless(headers.Length))
+        mapping ??= (hasHeader ? ExportLayouts.Detect(headers, kind)
+                : kind is CsvFileKind.Clients ? null
+                : ExportLayouts.DetectHeaderless(headers.Length))
             ?? throw new CsvFileException(
                 $"The columns are not those of a known export, nor do they name {(kind == CsvFileKind.Clients ? "a client id and a name, email or phone" : "a customer id, a date and an amount")}: " +
                 $"give a column mapping. The file's columns: {string.Join(", ", headers.Select(h => $"'{h}'"))}.")
