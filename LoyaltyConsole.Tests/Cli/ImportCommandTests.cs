@@ -97,6 +97,25 @@ public sealed class ImportCommandTests : IAsyncLifetime
         Assert.Equal(0, await after.Clients.CountAsync(c => c.Source == "fresha", Ct));
     }
 
+    [Fact]
+    public async Task Create_adds_the_csv_connection_with_the_named_default_location_and_imports_into_it()
+    {
+        await using var db = await _app.CreateDbContextAsync();
+        var locations = await db.Locations.OrderBy(l => l.Name).ToListAsync(Ct);
+        var chosen = locations[^1].Id;
+
+        var unnamed = await RunAsync(["import", "--connection", "Till exports", "--create", "true", "--transactions", File("sales.csv")]);
+        var created = await RunAsync(["import", "--connection", "Till exports", "--create", "true", "--location", locations[^1].Name.ToUpperInvariant(), "--transactions", File("sales.csv")]);
+
+        Assert.Equal(1, unnamed.Exit);
+        Assert.Contains("Name the new connection's default location with --location", unnamed.Error, StringComparison.Ordinal);
+        Assert.Equal(0, created.Exit);
+        var connection = await db.Connections.AsNoTracking().SingleAsync(c => c.Name == "Till exports", Ct);
+        Assert.Equal((ConnectionKind.CsvImport, "till-exports", chosen), (connection.Kind, connection.Source, connection.DefaultLocationId));
+        Assert.Equal(3, await db.Visits.CountAsync(v => v.Source == "till-exports" && v.LocationId == chosen, Ct));
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.EntityType == "Connection" && e.ActorName.StartsWith("CLI"), Ct));
+    }
+
     private string File(string name) => Path.Combine(_folder, name);
 
     private async Task<(int Exit, string Output, string Error)> RunAsync(string[] args)

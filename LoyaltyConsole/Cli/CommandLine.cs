@@ -47,6 +47,8 @@ public static class CommandLine
                 new("transactions", "FILE", "one purchase per row: customer id, date, amount"),
                 new("mapping", "FILE", "a column mapping (JSON) for the file of its kind, instead of the saved or detected one"),
                 new("report", "OUT", "write every skipped and failed row to this CSV"),
+                new("create", "true", "create the CSV connection when there is none of that name"),
+                new("location", "NAME", "with --create: the new connection's default location (needed when there are several)"),
             ],
             context => ImportCommand.RunAsync(context.Services, context.Options, context.Output, context.Cancellation)),
         new("benchmark-pages", "Time the queries of the Clients, Segments and Review pages (docs/benchmarks.md).",

@@ -39,7 +39,7 @@ public static class ImportCommand
         }
 
         await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
-        var connection = await FindConnectionAsync(services, options["connection"], ct);
+        var connection = await FindConnectionAsync(services, options["connection"], options.TryGetValue("create", out var create) && (bool.TryParse(create, out var yes) ? yes : throw new ArgumentException($"--create is true or false; got '{create}'.")), options.GetValueOrDefault("location"), output, ct);
         var importer = services.GetRequiredService<ImportService>();
         var saved = await importer.SavedMappingsAsync(connection.Id, ct);
         var imports = new List<ImportFile>();
@@ -91,11 +91,31 @@ public static class ImportCommand
         return run.Status == SyncRunStatus.Failed ? 1 : 0;
     }
 
-    private static async Task<ConnectionRow> FindConnectionAsync(IServiceProvider services, string name, CancellationToken ct)
+    private static async Task<ConnectionRow> FindConnectionAsync(
+        IServiceProvider services, string name, bool create, string? locationName, TextWriter output, CancellationToken ct)
     {
-        var connections = await services.GetRequiredService<ConnectionAdministration>().ListAsync(ct);
+        var administration = services.GetRequiredService<ConnectionAdministration>();
+        var connections = await administration.ListAsync(ct);
         var connection = connections.FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
             ?? connections.FirstOrDefault(c => string.Equals(c.Source, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (connection is null && create)
+        {
+            var form = new ConnectionForm
+            {
+                Name = name.Trim(),
+                Kind = ConnectionKind.CsvImport,
+                Source = SourceName(name),
+                Enabled = true,
+                DefaultLocationId = await DefaultLocationAsync(services, locationName, ct),
+            };
+            var created = await administration.CreateAsync(form, AuditActor.Cli(Environment.UserName), ct);
+            if (!created.Succeeded)
+            {
+                throw new ArgumentException(created.Message);
+            }
+            output.WriteLine(created.Message);
+            connection = (await administration.ListAsync(ct)).Single(c => c.Name == form.Name);
+        }
         if (connection is null)
         {
             var csv = connections.Where(c => c.Kind == ConnectionKind.CsvImport).Select(c => $"'{c.Name}'").ToList();
@@ -107,6 +127,32 @@ public static class ImportCommand
             throw new ArgumentException($"{connection.Name} is a {connection.Kind} connection, which syncs from its platform; files import through a CSV import connection.");
         }
         return connection;
+    }
+
+    /// <summary>The location named, or the business's only one; records that name no location go there.</summary>
+    private static async Task<int> DefaultLocationAsync(IServiceProvider services, string? name, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+        var locations = await db.Locations.AsNoTracking().OrderBy(l => l.Name).Select(l => new { l.Id, l.Name }).ToListAsync(ct);
+        if (name is not null)
+        {
+            return locations.FirstOrDefault(l => string.Equals(l.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))?.Id
+                ?? throw new ArgumentException($"There is no location named '{name}'. Locations: {string.Join(", ", locations.Select(l => $"'{l.Name}'"))}.");
+        }
+        return locations.Count switch
+        {
+            1 => locations[0].Id,
+            0 => throw new ArgumentException("The business has no locations yet: add them before importing."),
+            _ => throw new ArgumentException($"Name the new connection's default location with --location: {string.Join(", ", locations.Select(l => $"'{l.Name}'"))}."),
+        };
+    }
+
+    /// <summary>A source name from a connection's name: its letters and digits, lower case, words joined by '-'.</summary>
+    private static string SourceName(string name)
+    {
+        var words = System.Text.RegularExpressions.Regex.Split(name.Trim().ToLowerInvariant(), "[^a-z0-9]+").Where(w => w.Length > 0).ToArray();
+        return words.Length == 0 ? "csv" : string.Join('-', words);
     }
 
     /// <summary>The saved mapping when the file has its columns; null (detect from the headers) when it does not.</summary>
