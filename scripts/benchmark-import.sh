@@ -69,8 +69,28 @@ for i in $(seq 1 "$RUNS"); do
     location="$(sqlite3 "$OUT/app.db" 'select Name from Locations order by Name limit 1')"
     # Only the visits are timed: the clients file goes in first, so the timed run writes ROWS new visits.
     (cd "$ROOT/LoyaltyConsole" && "${APP[@]}" import --connection "Benchmark" --create true --location "$location" --clients "$CLIENT_FILE" >"$OUT/clients-$i.log")
+    sqlite3 "$OUT/app.db" 'pragma wal_checkpoint(TRUNCATE);' >/dev/null
+    cp "$OUT/app.db" "$OUT/floor.db"
     timed "app-$i" bash -c "cd '$ROOT/LoyaltyConsole' && ${APP[*]} import --connection Benchmark --transactions '$VISITS'"
     written="$(sqlite3 "$OUT/app.db" "select count(*) from Visits where Source = 'benchmark'")"
     [ "$written" = "$ROWS" ] || { echo "the app wrote $written visits, not $ROWS"; exit 1; }
+    # The floor: what the import must write (a visit, its line and its points per row, each client's balance and last
+    # visit), done by sqlite3 itself, set-based, into the same schema and indexes from the same starting database.
+    timed "floor-$i" sqlite3 "$OUT/floor.db" -cmd ".mode csv" ".import $VISITS plain" "$(cat <<SQL
+BEGIN;
+INSERT INTO Visits (ClientId, LocationId, OccurredAt, Currency, TotalMinor, Source, ExternalId)
+    SELECT c.Id, c.HomeLocationId, p."date" || ' 00:00:00', 'USD', CAST(ROUND(p.amount * 100) AS INTEGER), 'floor', 'row-' || p.rowid
+    FROM plain p JOIN Clients c ON c.Source = 'benchmark' AND c.ExternalId = p."customer id";
+INSERT INTO VisitLines (VisitId, Kind, Item, Category, Quantity, UnitPriceMinor, DiscountMinor, AmountMinor)
+    SELECT Id, 'Service', 'Purchase', 'Other', 1, TotalMinor, 0, TotalMinor FROM Visits WHERE Source = 'floor';
+INSERT INTO LedgerEntries (ClientId, Kind, Points, MoneyValueMinor, OccurredAt, VisitId, Reason, Source, ExternalId)
+    SELECT ClientId, 'Earn', TotalMinor / 100, TotalMinor / 100 * 5, OccurredAt, Id, 'Visit', 'floor', ExternalId || '-earn' FROM Visits WHERE Source = 'floor';
+UPDATE Clients SET PointsBalance = PointsBalance + t.points, LastVisitAt = max(coalesce(LastVisitAt, ''), t.last)
+    FROM (SELECT ClientId, sum(TotalMinor / 100) AS points, max(OccurredAt) AS last FROM Visits WHERE Source = 'floor' GROUP BY ClientId) t
+    WHERE Clients.Id = t.ClientId;
+COMMIT;
+SQL
+)"
+    [ "$(sqlite3 "$OUT/floor.db" "select count(*) from Visits where Source = 'floor'")" = "$ROWS" ] || { echo "the floor wrote the wrong count"; exit 1; }
     unset ConnectionStrings__DefaultConnection Demo__Enabled Logging__LogLevel__Default Audit__ChainKey Audit__CheckpointPath
 done
