@@ -35,6 +35,24 @@ public readonly record struct Money(long Minor, string Currency)
         return (long)(major * 100m);
     }
 
+    /// <summary>Digits after the decimal point of the currency in ISO 4217: two unless listed (¥1,200 is 1200 minor units).</summary>
+    public static int MinorDigits(string? currency) => currency?.ToUpperInvariant() switch
+    {
+        "BIF" or "CLP" or "DJF" or "GNF" or "ISK" or "JPY" or "KMF" or "KRW" or "PYG" or "RWF" or "UGX" or "UYI" or "VND" or "VUV" or "XAF" or "XOF" or "XPF" => 0,
+        "BHD" or "IQD" or "JOD" or "KWD" or "LYD" or "OMR" or "TND" => 3,
+        "CLF" or "UYW" => 4,
+        _ => 2,
+    };
+
+    /// <summary>Minor units in one whole unit of the currency: 100 for dollars, 1 for yen, 1000 for dinars.</summary>
+    public static long MinorPerUnit(string? currency) => MinorDigits(currency) switch
+    {
+        0 => 1,
+        3 => 1_000,
+        4 => 10_000,
+        _ => 100,
+    };
+
     public static Money Zero(string currency) => new(0, currency);
 
     public static Money FromMajor(decimal major, string currency) =>
@@ -66,7 +84,8 @@ public readonly record struct Money(long Minor, string Currency)
             _ => currency + " ",
         };
         var sign = minor < 0 ? "-" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{sign}{symbol}{Math.Abs(minor) / 100m:N2}");
+        var digits = MinorDigits(currency);
+        return sign + symbol + (Math.Abs(minor) / (decimal)MinorPerUnit(currency)).ToString("N" + digits, CultureInfo.InvariantCulture);
     }
 
     private static void EnsureSameCurrency(Money a, Money b)

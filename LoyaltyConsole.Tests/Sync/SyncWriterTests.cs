@@ -169,6 +169,30 @@ public sealed class SyncWriterTests
         Assert.Equal(20 * 50, client.PointsBalance);
     }
 
+    [Fact]
+    public async Task Points_are_earned_per_whole_unit_of_the_sales_currency_so_a_yen_sale_earns_no_more_than_its_yen()
+    {
+        await using var app = new TestApp(clients: 5);
+        var connection = await AddConnectionAsync(app, "till");
+        var writer = app.Get<SyncWriter>();
+        var issues = new List<SourceIssue>();
+        await writer.WriteClientsAsync(connection, [new SourceClient("c-1", "Ada", "Lovelace", null, null), new SourceClient("c-2", "Grace", "Hopper", null, null)], issues, Ct);
+
+        await writer.WriteVisitsAsync(connection,
+            [
+                new SourceVisit("o-yen", "c-1", null, At, "JPY", [new SourceLine("Cut", "Cut", 1, 1_200)]),
+                new SourceVisit("o-dollar", "c-2", null, At, "USD", [new SourceLine("Cut", "Cut", 1, 1_200)]),
+            ], issues, Ct);
+        await writer.WriteVisitsAsync(connection, [new SourceVisit("r-yen", "c-1", null, At.AddDays(1), "JPY", [new SourceLine("Cut", "Cut", 1, 300)], IsReturn: true, ReturnOfExternalId: "o-yen")], issues, Ct);
+
+        await using var db = await app.CreateDbContextAsync();
+        var yen = await db.Clients.SingleAsync(c => c.Source == "till" && c.ExternalId == "c-1", Ct);
+        var dollar = await db.Clients.SingleAsync(c => c.Source == "till" && c.ExternalId == "c-2", Ct);
+        Assert.Equal(1_200 - 300, yen.PointsBalance);
+        Assert.Equal(12, dollar.PointsBalance);
+        Assert.Equal("JPY 1,200", LoyaltyConsole.Domain.Common.Money.Format(1_200, "JPY"));
+    }
+
     internal static async Task<Connection> AddConnectionAsync(TestApp app, string source, ConnectionSettings? settings = null)
     {
         await using var db = await app.CreateDbContextAsync();

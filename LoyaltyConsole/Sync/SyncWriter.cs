@@ -407,7 +407,8 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
     /// </summary>
     private static void EarnOrTakeBack(Client client, Visit visit, long deltaMinor, bool isNew, string source, SyncOptions rules, DateTime now)
     {
-        var points = (int)(Math.Abs(deltaMinor) / 100 * rules.PointsPerCurrencyUnit);
+        // Per whole unit of the sale's currency: a dollar is 100 minor units, a yen is one.
+        var points = (int)(Math.Abs(deltaMinor) / Money.MinorPerUnit(visit.Currency) * rules.PointsPerCurrencyUnit);
         if (points == 0)
         {
             return;
@@ -431,7 +432,7 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
     {
         var earned = await db.LedgerEntries.Where(e => e.VisitId == sale.Id && e.Points > 0 && e.Kind == LedgerEntryKind.Earn).SumAsync(e => (int?)e.Points, ct) ?? 0;
         var reversed = await db.VisitReturns.Where(r => r.VisitId == sale.Id).SumAsync(r => (int?)r.PointsReversed, ct) ?? 0;
-        var forAmount = (int)(record.TotalMinor / 100 * rules.PointsPerCurrencyUnit);
+        var forAmount = (int)(record.TotalMinor / Money.MinorPerUnit(sale.Currency) * rules.PointsPerCurrencyUnit);
         var points = Math.Min(earned - reversed, sale.TotalMinor > 0 && record.TotalMinor >= sale.TotalMinor ? earned - reversed : forAmount);
         if (points <= 0)
         {

@@ -119,13 +119,7 @@ internal static class ShopifyRecords
     }
 
     /// <summary>Digits after the decimal point in ISO 4217 (two unless listed).</summary>
-    public static int Exponent(string? currency) => currency?.ToUpperInvariant() switch
-    {
-        "BIF" or "CLP" or "DJF" or "GNF" or "ISK" or "JPY" or "KMF" or "KRW" or "PYG" or "RWF" or "UGX" or "UYI" or "VND" or "VUV" or "XAF" or "XOF" or "XPF" => 0,
-        "BHD" or "IQD" or "JOD" or "KWD" or "LYD" or "OMR" or "TND" => 3,
-        "CLF" or "UYW" => 4,
-        _ => 2,
-    };
+    public static int Exponent(string? currency) => Domain.Common.Money.MinorDigits(currency);
 
     private static decimal Pow10(int exponent) => exponent switch
     {
