@@ -193,6 +193,32 @@ public sealed class SyncWriterTests
         Assert.Equal("JPY 1,200", LoyaltyConsole.Domain.Common.Money.Format(1_200, "JPY"));
     }
 
+    [Fact]
+    public async Task A_points_event_for_a_client_not_known_yet_waits_in_the_unmatched_list_and_is_applied_once_the_client_comes()
+    {
+        await using var app = new TestApp(clients: 5);
+        var connection = await AddConnectionAsync(app, "square", new ConnectionSettings { SourceKeepsLedger = true });
+        var writer = app.Get<SyncWriter>();
+        var issues = new List<SourceIssue>();
+        SourceLedgerEvent[] events = [new("ev-1", "sq-late", LedgerEntryKind.Earn, 40, At, "Square Loyalty")];
+
+        var early = await writer.WriteLedgerEventsAsync(connection, events, issues, Ct);
+        await writer.WriteClientsAsync(connection, [new SourceClient("sq-late", "Ada", "Lovelace", null, null)], issues, Ct);
+        var applied = await writer.ReapplyUnmatchedAsync(connection, issues, Ct);
+        var again = await writer.ReapplyUnmatchedAsync(connection, issues, Ct);
+        var replayed = await writer.WriteLedgerEventsAsync(connection, events, issues, Ct);
+
+        Assert.Equal((0L, 1L), (early.New, early.Skipped));
+        Assert.Equal(1L, applied.New);
+        Assert.Equal(SyncCounts.Zero, again);
+        Assert.Equal(1L, replayed.Unchanged);
+        await using var db = await app.CreateDbContextAsync();
+        Assert.Equal(40, (await db.Clients.SingleAsync(c => c.Source == "square", Ct)).PointsBalance);
+        var waited = await db.UnmatchedRecords.SingleAsync(Ct);
+        Assert.Equal((UnmatchedKind.LedgerEvent, "ev-1"), (waited.Kind, waited.ExternalId));
+        Assert.NotNull(waited.ResolvedAt);
+    }
+
     internal static async Task<Connection> AddConnectionAsync(TestApp app, string source, ConnectionSettings? settings = null)
     {
         await using var db = await app.CreateDbContextAsync();

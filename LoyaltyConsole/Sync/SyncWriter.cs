@@ -96,26 +96,32 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
     }
 
     /// <summary>
-    /// Applies the connection's unmatched visits and returns whose client or location is known now (a later sync
+    /// Applies the connection's unmatched visits, returns and points events whose client or location is known now (a later sync
     /// brought the client, or an Admin mapped the location). Returns what was applied.
     /// </summary>
     public async Task<SyncCounts> ReapplyUnmatchedAsync(Connection connection, ICollection<SourceIssue> issues, CancellationToken ct)
     {
         List<SourceVisit> pending;
+        List<SourceLedgerEvent> events;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
             var payloads = await db.UnmatchedRecords.AsNoTracking()
-                .Where(u => u.ConnectionId == connection.Id && u.ResolvedAt == null && u.Kind != UnmatchedKind.LedgerEvent)
-                .OrderBy(u => u.Id).Select(u => u.Payload).Take(options.Value.BatchSize).ToListAsync(ct);
-            pending = payloads.Select(p => JsonSerializer.Deserialize<SourceVisit>(p, Json)!).ToList();
+                .Where(u => u.ConnectionId == connection.Id && u.ResolvedAt == null)
+                .OrderBy(u => u.Id).Select(u => new { u.Kind, u.Payload }).Take(options.Value.BatchSize).ToListAsync(ct);
+            pending = payloads.Where(p => p.Kind != UnmatchedKind.LedgerEvent).Select(p => JsonSerializer.Deserialize<SourceVisit>(p.Payload, Json)!).ToList();
+            events = payloads.Where(p => p.Kind == UnmatchedKind.LedgerEvent).Select(p => JsonSerializer.Deserialize<SourceLedgerEvent>(p.Payload, Json)!).ToList();
         }
-        if (pending.Count == 0)
+        if (pending.Count == 0 && events.Count == 0)
         {
             return SyncCounts.Zero;
         }
         var quiet = new List<SourceIssue>();
-        var counts = await WriteVisitsAsync(connection, pending, quiet, ct);
+        var counts = pending.Count == 0 ? SyncCounts.Zero : await WriteVisitsAsync(connection, pending, quiet, ct);
+        if (events.Count > 0)
+        {
+            counts += await WriteLedgerEventsAsync(connection, events, quiet, ct);
+        }
         foreach (var issue in quiet.Where(i => i.Kind != SourceIssueKind.Skipped))
         {
             issues.Add(issue);
@@ -370,6 +376,10 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
         var visitIds = records.Select(r => r.VisitExternalId).OfType<string>().Distinct().ToList();
         var visits = await db.Visits.Where(v => v.Source == source && visitIds.Contains(v.ExternalId)).Select(v => new { v.ExternalId, v.Id })
             .ToDictionaryAsync(v => v.ExternalId, v => v.Id, StringComparer.Ordinal, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var unmatched = await db.UnmatchedRecords
+            .Where(u => u.ConnectionId == connection.Id && u.Kind == UnmatchedKind.LedgerEvent && ids.Contains(u.ExternalId))
+            .ToDictionaryAsync(u => (u.Kind, u.ExternalId), ct);
         long created = 0, unchanged = 0, skipped = 0, failed = 0;
         foreach (var record in records)
         {
@@ -380,9 +390,17 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
             }
             if (!clients.TryGetValue(record.ClientExternalId, out var client))
             {
+                // Kept, not lost: the run's window moves on, and the next sync applies it once the client is known.
                 skipped++;
-                issues.Add(new(0, SourceIssueKind.Skipped, $"Points event {record.ExternalId}: client '{record.ClientExternalId}' is not known yet; the next sync applies it."));
+                known.Remove(record.ExternalId);
+                KeepUnmatched(db, connection, unmatched, UnmatchedKind.LedgerEvent, record.ExternalId, record.ClientExternalId, null,
+                    JsonSerializer.Serialize(record, Json), $"No client with id '{record.ClientExternalId}' from this source (yet).", now);
+                issues.Add(new(0, SourceIssueKind.Skipped, $"Points event {record.ExternalId}: client '{record.ClientExternalId}' is not known yet; kept in the unmatched list."));
                 continue;
+            }
+            if (unmatched.TryGetValue((UnmatchedKind.LedgerEvent, record.ExternalId), out var waiting) && waiting.ResolvedAt is null)
+            {
+                waiting.Resolve(now);
             }
             try
             {
@@ -453,17 +471,20 @@ public sealed class SyncWriter(IServiceScopeFactory scopes, TimeProvider clock, 
          line.Quantity, line.UnitPriceMinor, line.DiscountMinor);
 
     private static void KeepUnmatched(ApplicationDbContext db, Connection connection, Dictionary<(UnmatchedKind, string), UnmatchedRecord> unmatched,
-        UnmatchedKind kind, SourceVisit record, string reason, DateTime now)
+        UnmatchedKind kind, SourceVisit record, string reason, DateTime now) =>
+        KeepUnmatched(db, connection, unmatched, kind, record.ExternalId, record.ClientExternalId, record.SourceLocationId, JsonSerializer.Serialize(record, Json), reason, now);
+
+    private static void KeepUnmatched(ApplicationDbContext db, Connection connection, Dictionary<(UnmatchedKind, string), UnmatchedRecord> unmatched,
+        UnmatchedKind kind, string externalId, string clientExternalId, string? sourceLocationId, string payload, string reason, DateTime now)
     {
-        if (unmatched.TryGetValue((kind, record.ExternalId), out var existing))
+        if (unmatched.TryGetValue((kind, externalId), out var existing))
         {
             existing.Seen(reason, now);
             return;
         }
-        var added = new UnmatchedRecord(connection.Id, kind, record.ExternalId, record.ClientExternalId, record.SourceLocationId, reason,
-            JsonSerializer.Serialize(record, Json), now);
+        var added = new UnmatchedRecord(connection.Id, kind, externalId, clientExternalId, sourceLocationId, reason, payload, now);
         db.UnmatchedRecords.Add(added);
-        unmatched[(kind, record.ExternalId)] = added;
+        unmatched[(kind, externalId)] = added;
     }
 
     /// <summary>
