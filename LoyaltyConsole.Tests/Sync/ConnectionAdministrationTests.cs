@@ -77,6 +77,43 @@ public sealed class ConnectionAdministrationTests
     }
 
     [Fact]
+    public async Task A_run_whose_hold_was_taken_over_after_its_lease_stops_at_its_next_checkpoint_and_records_nothing_of_it()
+    {
+        await using var app = new TestApp(clients: 5);
+        var connection = await SyncWriterTests.AddConnectionAsync(app, "shop");
+        var runner = app.Get<SyncRunner>();
+        var started = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+
+        var slow = Task.Run(() => runner.RunAsync(connection.Id, "Manual", AuditActor.System, async context =>
+        {
+            started.SetResult();
+            await release.Task;
+            await context.CheckpointAsync(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), "page 7", "orders", 1);
+        }, Ct), Ct);
+        await started.Task;
+        // As a second instance does once the lease has lapsed: the claim expired, and another run took the connection.
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            await db.Connections.Where(c => c.Id == connection.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.RunningSince, DateTime.UtcNow - SyncRunner.Lease - TimeSpan.FromMinutes(1)), Ct);
+        }
+        var takeover = await runner.RunAsync(connection.Id, "Schedule", AuditActor.System, _ => Task.Delay(200, Ct), Ct);
+        release.SetResult();
+        var (run, _) = await slow;
+
+        Assert.NotNull(takeover.Run);
+        Assert.Equal(SyncRunStatus.Succeeded, takeover.Run.Status);
+        Assert.NotNull(run);
+        Assert.Equal(SyncRunStatus.Failed, run.Status);
+        Assert.Contains("Another run took this connection over", run.Error, StringComparison.Ordinal);
+        await using var after = await app.CreateDbContextAsync();
+        var stored = await after.Connections.AsNoTracking().SingleAsync(c => c.Id == connection.Id, Ct);
+        Assert.Null(stored.ResumeState);
+        Assert.Null(stored.Watermark);
+    }
+
+    [Fact]
     public async Task One_run_per_connection_at_a_time_and_the_run_records_its_counts_issues_and_end()
     {
         await using var app = new TestApp(clients: 5);

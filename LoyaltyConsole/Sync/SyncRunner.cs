@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.Data;
 
@@ -151,6 +152,8 @@ public sealed class SyncRunner(
         var context = new SyncContext(this, connection, run, writer, () => secrets.Credentials(connection), ct);
         string? error = null;
         var status = SyncRunStatus.Succeeded;
+        using var beating = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(connectionId, run.Id, beating.Token);
         try
         {
             context.Report("Starting", 0);
@@ -178,8 +181,39 @@ public sealed class SyncRunner(
             error = $"Unexpected error: {ex.Message}";
             logger.LogError(ex, "Sync run {RunId} of connection {ConnectionId} failed unexpectedly.", run.Id, connectionId);
         }
+        await beating.CancelAsync();
+        await heartbeat;
         var finished = await FinishAsync(context, status, error, actor);
         return (finished, error ?? $"Finished: {finished.Counts}.");
+    }
+
+    /// <summary>
+    /// Renews the run's hold on the connection every third of the lease while it works, so that a long step with no
+    /// checkpoint (a bulk file's download, a full listing) is not taken for a crashed run and run a second time.
+    /// </summary>
+    private async Task HeartbeatAsync(int connectionId, long runId, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Lease / 3, clock, ct);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+                var now = clock.GetUtcNow().UtcDateTime;
+                await db.Connections.Where(c => c.Id == connectionId && c.RunningRunId == runId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.RunningSince, now), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The run ended.
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // The next checkpoint renews it as well; a run that loses its hold stops at that checkpoint.
+            logger.LogWarning(ex, "Sync run {RunId} could not renew its hold on connection {ConnectionId}.", runId, connectionId);
+        }
     }
 
     internal void Publish(SyncProgress progress)
@@ -247,9 +281,15 @@ public sealed class SyncRunner(
             var run = await db.SyncRuns.SingleAsync(r => r.Id == context.Run.Id, ct);
             run.Add(counts - run.Counts);
             run.Describe(context.Run.Summary);
+            // Still this run's: one that held the connection past its lease and was taken over stops here, writing nothing.
+            var held = await db.Connections.Where(c => c.Id == context.Connection.Id && c.RunningRunId == context.Run.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RunningSince, now), ct);
+            if (held == 0)
+            {
+                throw new SyncFailedException("Another run took this connection over while this one was still working; this run stopped and left its progress to that one.");
+            }
             var connection = await db.Connections.SingleAsync(c => c.Id == context.Connection.Id, ct);
             connection.RecordProgress(watermark, resumeState);
-            await db.Connections.Where(c => c.Id == connection.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.RunningSince, now), ct);
             foreach (var issue in issues)
             {
                 db.SyncIssues.Add(new SyncIssue(run.Id, context.Input, issue.Line, issue.Kind, issue.Reason, issue.Raw));
