@@ -33,10 +33,6 @@ public sealed class SegmentationService(
 {
     private const double DaysPerWeek = 7.0;
 
-    // Clients scored, written and matched against the segments per range of this many, so that what a run holds per
-    // visit, line, score and membership does not grow with the business.
-    private const int ChunkSize = 50_000;
-
     // The fits see at most this many clients: every client of a business up to this size, a uniform sample of a larger
     // one (FitSample), whose fitted parameters differ from the whole business's by its sampling error (about 0.5% at
     // a million clients, docs/benchmarks.md) while what the fit holds stays the same.
@@ -111,7 +107,12 @@ public sealed class SegmentationService(
         await EnsureDefaultSegmentsAsync(db, ct);
 
         var end = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        void Stage(string what) => logger.LogInformation("Segmentation {AsOf:yyyy-MM-dd}: {Stage} after {Elapsed:N1} s", asOf, what, stopwatch.Elapsed.TotalSeconds);
+        var chunkSize = settings.ClientsPerRange;
+        void Stage(string what)
+        {
+            logger.LogInformation("Segmentation {AsOf:yyyy-MM-dd}: {Stage} after {Elapsed:N1} s", asOf, what, stopwatch.Elapsed.TotalSeconds);
+            LogMemory(what);
+        }
         int RfmGroup(ClientFacts f) => settings.RfmPerLocation ? f.HomeLocationId : 0;
 
         // First pass over every client's aggregates, one client at a time: the fits' sample, the RFM quintiles' counts and
@@ -126,12 +127,12 @@ public sealed class SegmentationService(
             sample.Add(f.ClientId, Summary(f, end), MeanSpend(f));
             rfm.Count(RfmGroup(f), RecencyDays(f, end), f.Visits, f.TotalMinor);
             lastId = f.ClientId;
-            if (++clients % ChunkSize == 0)
+            if (++clients % chunkSize == 0)
             {
                 rangeEnds.Add(lastId);
             }
         }
-        if (clients % ChunkSize != 0)
+        if (clients % chunkSize != 0)
         {
             rangeEnds.Add(lastId);
         }
@@ -200,7 +201,7 @@ public sealed class SegmentationService(
             {
                 var after = range == 0 ? int.MinValue : rangeEnds[range - 1];
                 var upTo = range == rangeEnds.Count - 1 ? int.MaxValue : rangeEnds[range];
-                var facts = new List<ClientFacts>(ChunkSize);
+                var facts = new List<ClientFacts>(chunkSize);
                 await foreach (var f in StreamFactsAsync(reader, end, after, upTo).WithCancellation(ct))
                 {
                     facts.Add(f);
@@ -316,6 +317,26 @@ public sealed class SegmentationService(
             stopwatch.Elapsed);
         logger.LogInformation("Segmentation: {Summary}", summary);
         return summary;
+    }
+
+    // What the run's memory is made of at each stage, for the benchmarks of docs/benchmarks.md: the managed heap as the
+    // last collection left it, the part of it that is free space between objects, the large object heap, and what the
+    // GC has committed from the operating system.
+    private void LogMemory(string stage)
+    {
+        if (!logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+        const double MB = 1024 * 1024;
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        var loh = info.GenerationInfo.Length > 3 ? info.GenerationInfo[3] : default;
+        logger.LogDebug(
+            "Segmentation memory at {Stage}: heap {Heap:N0} MB ({Fragmented:N0} MB free within it, LOH {Loh:N0} MB, {LohFree:N0} MB of it free), " +
+            "live now {Live:N0} MB, committed {Committed:N0} MB, working set {WorkingSet:N0} MB, collections {Gen0}/{Gen1}/{Gen2}",
+            stage, info.HeapSizeBytes / MB, info.FragmentedBytes / MB, loh.SizeAfterBytes / MB, loh.FragmentationAfterBytes / MB,
+            GC.GetTotalMemory(false) / MB, info.TotalCommittedBytes / MB, Environment.WorkingSet / MB,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     }
 
     // Apart from RunAsync, whose locals live as long as the run: the sample's arrays are dropped as soon as the fits are done.
