@@ -40,6 +40,41 @@ public sealed class SegmentationTests
     }
 
     [Fact]
+    public async Task Scores_and_memberships_are_the_same_whatever_the_range_size()
+    {
+        // 300 clients in one range of 50,000, and in ranges of 7: every range boundary falls inside the business, and a
+        // range's features, favourites and memberships must not leak into the next one.
+        await using var whole = new TestApp(clients: 300);
+        await using var ranged = new TestApp(clients: 300, settings: new Dictionary<string, string> { ["Scoring:ClientsPerRange"] = "7" });
+
+        var (wholeScores, wholeMembers) = await ScoresAndMembershipsAsync(whole);
+        var (rangedScores, rangedMembers) = await ScoresAndMembershipsAsync(ranged);
+
+        Assert.NotEmpty(wholeScores);
+        Assert.Contains(wholeScores, s => s.Contains("\"FavouriteCategory\":\"", StringComparison.Ordinal));
+        Assert.Contains(wholeScores, s => s.Contains("\"TopBrand\":\"", StringComparison.Ordinal));
+        Assert.Equal(wholeScores, rangedScores);
+        Assert.NotEmpty(wholeMembers);
+        Assert.Equal(wholeMembers, rangedMembers);
+    }
+
+    // Each score as JSON without its row and fit ids, each membership as (segment, client, entered, exited), in client order.
+    private static async Task<(List<string> Scores, List<(int, int, DateOnly, DateOnly?)> Members)> ScoresAndMembershipsAsync(TestApp app)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var scores = await db.ClientScores.AsNoTracking().OrderBy(s => s.ClientId).ToListAsync(Ct);
+        var members = await db.SegmentMemberships.AsNoTracking().OrderBy(m => m.SegmentId).ThenBy(m => m.ClientId)
+            .Select(m => new { m.SegmentId, m.ClientId, m.EnteredOn, m.ExitedOn }).ToListAsync(Ct);
+        return (
+            scores.Select(s =>
+            {
+                (s.Id, s.ModelFitId) = (0, 0);
+                return System.Text.Json.JsonSerializer.Serialize(s);
+            }).ToList(),
+            members.Select(m => (m.SegmentId, m.ClientId, m.EnteredOn, m.ExitedOn)).ToList());
+    }
+
+    [Fact]
     public async Task A_second_run_on_the_same_day_changes_nothing()
     {
         await using var app = new TestApp(clients: 200);

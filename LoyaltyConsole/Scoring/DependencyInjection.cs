@@ -12,6 +12,7 @@ public static class DependencyInjection
                 "Scoring:RewardThresholdPoints must be 1–1,000,000 and Scoring:PointsExpireAfterDaysIdle 1–3,650.")
             .Validate(o => o.TierClvBoostMinor is null or (>= 0 and <= Domain.Common.Money.MaxMinor), "Scoring:TierClvBoostMinor must be between 0 and 100000000000 (minor units).")
             .Validate(o => o.NightlyLocalHour is >= 0 and <= 23, "Scoring:NightlyLocalHour must be an hour of the day (0–23).")
+            .Validate(o => o.ClientsPerRange is >= 1 and <= 1_000_000, "Scoring:ClientsPerRange must be between 1 and 1,000,000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<SegmentationService>();
         builder.Services.AddSingleton<ScoringQuery>();

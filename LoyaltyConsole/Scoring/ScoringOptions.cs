@@ -24,6 +24,12 @@ public sealed class ScoringOptions
     /// <summary>RFM quintiles within each location rather than across the whole business.</summary>
     public bool RfmPerLocation { get; set; }
 
+    /// <summary>
+    /// Clients scored, written and matched against the segments per range of client ids, so that what a run holds per
+    /// visit, line, score and membership does not grow with the business.
+    /// </summary>
+    public int ClientsPerRange { get; set; } = 50_000;
+
     /// <summary>Local hour after which the nightly run may score a day, in every location's own time zone.</summary>
     public int NightlyLocalHour { get; set; } = 2;
 }

@@ -33,10 +33,6 @@ public sealed class SegmentationService(
 {
     private const double DaysPerWeek = 7.0;
 
-    // Clients scored, written and matched against the segments per range of this many, so that what a run holds per
-    // visit, line, score and membership does not grow with the business.
-    private const int ChunkSize = 50_000;
-
     // The fits see at most this many clients: every client of a business up to this size, a uniform sample of a larger
     // one (FitSample), whose fitted parameters differ from the whole business's by its sampling error (about 0.5% at
     // a million clients, docs/benchmarks.md) while what the fit holds stays the same.
@@ -50,10 +46,36 @@ public sealed class SegmentationService(
         int ClientId, int HomeLocationId, int PointsBalance, int? TierId, int Visits, DateTime First, DateTime Last,
         long TotalMinor, int Visits12, long Spend12);
 
-    /// <summary>The per-client features of one range of client ids that the fit does not need.</summary>
-    private sealed record ChunkFeatures(
-        Dictionary<int, int> RetailVisits, Dictionary<int, string> FavouriteCategory, Dictionary<int, int> FavouriteStaff,
-        Dictionary<int, string> TopBrand, Dictionary<int, LapseEstimate> Lapse);
+    // Scores are written per batch of this many, so that a range holds one batch of score rows, not all of its own.
+    private const int ScoresPerWrite = 5_000;
+
+    /// <summary>
+    /// The per-client features of one range of client ids that the fit does not need. One instance serves every range:
+    /// its tables are cleared and refilled, so their arrays (large objects at 50,000 clients) are allocated once per run
+    /// rather than grown again per range.
+    /// </summary>
+    private sealed class ChunkFeatures
+    {
+        public Dictionary<int, int> RetailVisits { get; } = [];
+        public Dictionary<int, string> FavouriteCategory { get; } = [];
+        public Dictionary<int, int> FavouriteStaff { get; } = [];
+        public Dictionary<int, string> TopBrand { get; } = [];
+        public Dictionary<int, LapseEstimate> Lapse { get; } = [];
+
+        public void Clear()
+        {
+            RetailVisits.Clear();
+            FavouriteCategory.Clear();
+            FavouriteStaff.Clear();
+            TopBrand.Clear();
+            Lapse.Clear();
+        }
+    }
+
+    /// <summary>What the first pass leaves for the rest of the run; the fit sample itself is not part of it.</summary>
+    private sealed record FirstPass(
+        int Clients, List<int> RangeEnds, RfmQuintiles Rfm, ModelFitResult<BgNbdParameters> BgNbd,
+        ModelFitResult<GammaGammaParameters> GammaGamma, bool FittedOnEveryClient);
 
     /// <summary>Each segment's <see cref="TopMembersKept"/> most valuable members per home location, best first by value then client id.</summary>
     private sealed class TopMembers
@@ -111,42 +133,22 @@ public sealed class SegmentationService(
         await EnsureDefaultSegmentsAsync(db, ct);
 
         var end = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        void Stage(string what) => logger.LogInformation("Segmentation {AsOf:yyyy-MM-dd}: {Stage} after {Elapsed:N1} s", asOf, what, stopwatch.Elapsed.TotalSeconds);
+        var chunkSize = settings.ClientsPerRange;
+        void Stage(string what)
+        {
+            logger.LogInformation("Segmentation {AsOf:yyyy-MM-dd}: {Stage} after {Elapsed:N1} s", asOf, what, stopwatch.Elapsed.TotalSeconds);
+            LogMemory(what);
+        }
         int RfmGroup(ClientFacts f) => settings.RfmPerLocation ? f.HomeLocationId : 0;
 
-        // First pass over every client's aggregates, one client at a time: the fits' sample, the RFM quintiles' counts and
-        // the ranges of client ids scored below (each ends at a client id; the last takes every id above too).
-        var sample = new FitSample(FitSampleSize);
-        var rfm = new RfmQuintiles();
-        var rangeEnds = new List<int>();
-        var clients = 0;
-        var lastId = 0;
-        await foreach (var f in StreamFactsAsync(db, end, int.MinValue, int.MaxValue).WithCancellation(ct))
-        {
-            sample.Add(f.ClientId, Summary(f, end), MeanSpend(f));
-            rfm.Count(RfmGroup(f), RecencyDays(f, end), f.Visits, f.TotalMinor);
-            lastId = f.ClientId;
-            if (++clients % ChunkSize == 0)
-            {
-                rangeEnds.Add(lastId);
-            }
-        }
-        if (clients % ChunkSize != 0)
-        {
-            rangeEnds.Add(lastId);
-        }
-        Stage($"features of {clients:N0} clients aggregated");
-        if (clients == 0)
-        {
-            throw new InvalidOperationException("There are no visits to learn from yet; sync or seed data first.");
-        }
+        var first = await FirstPassAsync(db, end, RfmGroup, chunkSize, Stage, ct);
+        var (clients, rangeEnds, rfm) = (first.Clients, first.RangeEnds, first.Rfm);
+        var (bgNbd, gammaGamma) = (first.BgNbd, first.GammaGamma);
+        Stage($"models fitted on {(first.FittedOnEveryClient ? "every client" : $"a sample of {FitSampleSize:N0}")} ({bgNbd.Iterations} and {gammaGamma.Iterations} iterations)");
         var currencies = await db.Locations.ToDictionaryAsync(l => l.Id, l => l.Currency, ct);
         var tiers = await db.Tiers.AsNoTracking().ToListAsync(ct);
         var tiersById = tiers.ToDictionary(t => t.Id);
         var segments = await db.Segments.AsNoTracking().Where(s => s.IsActive).OrderBy(s => s.Id).ToListAsync(ct);
-
-        var (bgNbd, gammaGamma) = Fit(sample);
-        Stage($"models fitted on {(sample.IsWhole ? "every client" : $"a sample of {sample.Count:N0}")} ({bgNbd.Iterations} and {gammaGamma.Iterations} iterations)");
 
         EnsureFinite(bgNbd.Parameters.R, bgNbd.Parameters.Alpha, bgNbd.Parameters.A, bgNbd.Parameters.B, bgNbd.LogLikelihood);
         EnsureFinite(gammaGamma.Parameters.P, gammaGamma.Parameters.Q, gammaGamma.Parameters.Gamma, gammaGamma.LogLikelihood);
@@ -157,7 +159,7 @@ public sealed class SegmentationService(
         await foreach (var f in StreamFactsAsync(db, end, int.MinValue, int.MaxValue).WithCancellation(ct))
         {
             rfm.Collect(RfmGroup(f), RecencyDays(f, end), f.Visits, f.TotalMinor);
-            if (!sample.IsWhole)
+            if (!first.FittedOnEveryClient)
             {
                 var history = Summary(f, end);
                 bgNbdLogLikelihood += bgNbd.Parameters.LogLikelihood(history);
@@ -168,7 +170,7 @@ public sealed class SegmentationService(
                 }
             }
         }
-        if (!sample.IsWhole)
+        if (!first.FittedOnEveryClient)
         {
             bgNbd = bgNbd with { LogLikelihood = bgNbdLogLikelihood, Customers = clients };
             gammaGamma = gammaGamma with { LogLikelihood = spendLogLikelihood, Customers = spenders };
@@ -196,19 +198,25 @@ public sealed class SegmentationService(
             await db.ClientScores.Where(s => s.AsOf == asOf).ExecuteDeleteAsync(ct);
             var perLocation = new Dictionary<(int Segment, int Location), int>();
             var top = new TopMembers();
+            // One range's facts, features, matching clients per segment (ascending ids) and unwritten scores, reused by every range.
+            var facts = new List<ClientFacts>(chunkSize);
+            var features = new ChunkFeatures();
+            var matching = segments.ToDictionary(s => s.Id, _ => new List<int>());
+            var batch = new List<ClientScore>(ScoresPerWrite);
             for (var range = 0; range < rangeEnds.Count; range++)
             {
                 var after = range == 0 ? int.MinValue : rangeEnds[range - 1];
                 var upTo = range == rangeEnds.Count - 1 ? int.MaxValue : rangeEnds[range];
-                var facts = new List<ClientFacts>(ChunkSize);
+                facts.Clear();
                 await foreach (var f in StreamFactsAsync(reader, end, after, upTo).WithCancellation(ct))
                 {
                     facts.Add(f);
                 }
-                var features = await LoadChunkAsync(reader, end, after, upTo, ct);
-                // This range's matching clients per segment, in ascending id order.
-                var matching = segments.ToDictionary(s => s.Id, _ => new List<int>());
-                var chunk = new List<ClientScore>(facts.Count);
+                await LoadChunkAsync(reader, end, after, upTo, features, ct);
+                foreach (var list in matching.Values)
+                {
+                    list.Clear();
+                }
                 foreach (var f in facts)
                 {
                     var s = Summary(f, end);
@@ -266,7 +274,7 @@ public sealed class SegmentationService(
                             $"The model gave no finite score for client {f.ClientId} (x={s.Frequency}, t_x={s.Recency:0.###}, T={s.Age:0.###}, " +
                             $"P(alive)={score.ProbabilityAlive}, E[90d]={score.ExpectedVisits90Days}, value={value}, model {bgNbd.Parameters}); nothing was saved.");
                     }
-                    chunk.Add(score);
+                    batch.Add(score);
                     var input = ToSegmentInput(score, currency);
                     foreach (var segment in segments)
                     {
@@ -277,8 +285,14 @@ public sealed class SegmentationService(
                             top.Offer(segment.Id, f.HomeLocationId, f.ClientId, score.PredictedValueMinor);
                         }
                     }
+                    if (batch.Count == ScoresPerWrite)
+                    {
+                        await SaveScoresAsync(db, batch, ct);
+                        batch.Clear();
+                    }
                 }
-                await SaveScoresAsync(db, chunk, ct);
+                await SaveScoresAsync(db, batch, ct);
+                batch.Clear();
                 await MoveMembershipsAsync(db, asOf, segments, matching, after, upTo, movements, ct);
                 scored += facts.Count;
                 Stage($"{scored:N0} of {clients:N0} clients scored, saved and matched");
@@ -318,7 +332,61 @@ public sealed class SegmentationService(
         return summary;
     }
 
-    // Apart from RunAsync, whose locals live as long as the run: the sample's arrays are dropped as soon as the fits are done.
+    // What the run's memory is made of at each stage, for the benchmarks of docs/benchmarks.md: the managed heap as the
+    // last collection left it, the part of it that is free space between objects, the large object heap, and what the
+    // GC has committed from the operating system.
+    private void LogMemory(string stage)
+    {
+        if (!logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+        const double MB = 1024 * 1024;
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        var loh = info.GenerationInfo.Length > 3 ? info.GenerationInfo[3] : default;
+        logger.LogDebug(
+            "Segmentation memory at {Stage}: heap {Heap:N0} MB ({Fragmented:N0} MB free within it, LOH {Loh:N0} MB, {LohFree:N0} MB of it free), " +
+            "live now {Live:N0} MB, committed {Committed:N0} MB, working set {WorkingSet:N0} MB, collections {Gen0}/{Gen1}/{Gen2}",
+            stage, info.HeapSizeBytes / MB, info.FragmentedBytes / MB, loh.SizeAfterBytes / MB, loh.FragmentationAfterBytes / MB,
+            GC.GetTotalMemory(false) / MB, info.TotalCommittedBytes / MB, Environment.WorkingSet / MB,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    }
+
+    /// <summary>
+    /// The first pass over every client's aggregates, one client at a time: the fits' sample, the RFM quintiles' counts
+    /// and the ranges of client ids scored later (each ends at a client id; the last takes every id above too); then the
+    /// fits. Apart from RunAsync, whose locals live as long as the run: the sample is dropped once the models are fitted.
+    /// </summary>
+    private static async Task<FirstPass> FirstPassAsync(ApplicationDbContext db, DateTime end, Func<ClientFacts, int> rfmGroup, int chunkSize, Action<string> stage, CancellationToken ct)
+    {
+        var sample = new FitSample(FitSampleSize);
+        var rfm = new RfmQuintiles();
+        var rangeEnds = new List<int>();
+        var clients = 0;
+        var lastId = 0;
+        await foreach (var f in StreamFactsAsync(db, end, int.MinValue, int.MaxValue).WithCancellation(ct))
+        {
+            sample.Add(f.ClientId, Summary(f, end), MeanSpend(f));
+            rfm.Count(rfmGroup(f), RecencyDays(f, end), f.Visits, f.TotalMinor);
+            lastId = f.ClientId;
+            if (++clients % chunkSize == 0)
+            {
+                rangeEnds.Add(lastId);
+            }
+        }
+        if (clients % chunkSize != 0)
+        {
+            rangeEnds.Add(lastId);
+        }
+        stage($"features of {clients:N0} clients aggregated");
+        if (clients == 0)
+        {
+            throw new InvalidOperationException("There are no visits to learn from yet; sync or seed data first.");
+        }
+        var (bgNbd, gammaGamma) = Fit(sample);
+        return new FirstPass(clients, rangeEnds, rfm, bgNbd, gammaGamma, sample.IsWhole);
+    }
+
     private static (ModelFitResult<BgNbdParameters>, ModelFitResult<GammaGammaParameters>) Fit(FitSample sample)
     {
         var (histories, meanSpends) = sample.ToArrays();
@@ -373,61 +441,95 @@ public sealed class SegmentationService(
     }
 
     /// <summary>
-    /// Retail visits, favourites and rhythms of the clients with ids above <paramref name="after"/> up to <paramref name="upTo"/>.
-    /// The favourites come from one count of the range's lines per kind, category, brand and staff member, where three
-    /// counts joined the range's visits to the lines table three times.
+    /// Retail visits, favourites and rhythms of the clients with ids above <paramref name="after"/> up to <paramref name="upTo"/>,
+    /// into <paramref name="features"/> (cleared first). The favourites come from one count of the range's lines per kind,
+    /// category, brand and staff member, streamed in client order so that only one client's counts are held at a time:
+    /// held whole, a range's counts were some 700,000 rows of objects and strings, most of what a range allocated.
     /// </summary>
-    private static async Task<ChunkFeatures> LoadChunkAsync(ApplicationDbContext db, DateTime end, int after, int upTo, CancellationToken ct)
+    private static async Task LoadChunkAsync(ApplicationDbContext db, DateTime end, int after, int upTo, ChunkFeatures features, CancellationToken ct)
     {
+        features.Clear();
         var visits = db.Visits.AsNoTracking().Where(v => v.OccurredAt < end && v.ClientId > after && v.ClientId <= upTo);
-        var retail = await visits
-            .Where(v => v.Lines.Any(l => l.Kind == LineKind.Retail))
-            .GroupBy(v => v.ClientId)
-            .Select(g => new { ClientId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(r => r.ClientId, r => r.Count, ct);
-        var counts = await (
-                from l in db.VisitLines.AsNoTracking()
-                join v in visits on l.VisitId equals v.Id
-                group l by new { v.ClientId, l.Kind, l.Category, l.Brand, l.StaffId } into g
-                select new { g.Key.ClientId, g.Key.Kind, g.Key.Category, g.Key.Brand, g.Key.StaffId, Count = g.Count() })
-            .ToListAsync(ct);
-        var categories = new Dictionary<(int ClientId, string Category), int>();
-        var brands = new Dictionary<(int ClientId, string Brand), int>();
-        var staff = new Dictionary<(int ClientId, int StaffId), int>();
-        foreach (var c in counts)
+        await foreach (var r in visits
+                           .Where(v => v.Lines.Any(l => l.Kind == LineKind.Retail))
+                           .GroupBy(v => v.ClientId)
+                           .Select(g => new { ClientId = g.Key, Count = g.Count() })
+                           .AsAsyncEnumerable().WithCancellation(ct))
         {
+            features.RetailVisits.Add(r.ClientId, r.Count);
+        }
+
+        var current = int.MinValue;
+        var categories = new Dictionary<string, int>(StringComparer.Ordinal);
+        var staff = new Dictionary<int, int>();
+        var brands = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Flush()
+        {
+            if (Mode(categories, StringComparer.Ordinal) is { } category)
+            {
+                features.FavouriteCategory[current] = category;
+            }
+            if (staff.Count > 0)
+            {
+                features.FavouriteStaff[current] = Mode(staff, Comparer<int>.Default);
+            }
+            if (Mode(brands, StringComparer.Ordinal) is { } brand)
+            {
+                features.TopBrand[current] = brand;
+            }
+            categories.Clear();
+            staff.Clear();
+            brands.Clear();
+        }
+        await foreach (var c in (
+                               from l in db.VisitLines.AsNoTracking()
+                               join v in visits on l.VisitId equals v.Id
+                               group l by new { v.ClientId, l.Kind, l.Category, l.Brand, l.StaffId } into g
+                               orderby g.Key.ClientId
+                               select new { g.Key.ClientId, g.Key.Kind, g.Key.Category, g.Key.Brand, g.Key.StaffId, Count = g.Count() })
+                           .AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (c.ClientId != current)
+            {
+                Flush();
+                current = c.ClientId;
+            }
             // Service lines count by category (favourite service) and staff member, retail lines by brand (brand affinity).
             if (c.Kind == LineKind.Service && c.Category is { } category)
             {
-                categories[(c.ClientId, category)] = categories.GetValueOrDefault((c.ClientId, category)) + c.Count;
+                categories[category] = categories.GetValueOrDefault(category) + c.Count;
             }
             if (c.Kind == LineKind.Service && c.StaffId is { } staffId)
             {
-                staff[(c.ClientId, staffId)] = staff.GetValueOrDefault((c.ClientId, staffId)) + c.Count;
+                staff[staffId] = staff.GetValueOrDefault(staffId) + c.Count;
             }
             if (c.Kind == LineKind.Retail && c.Brand is { } brand)
             {
-                brands[(c.ClientId, brand)] = brands.GetValueOrDefault((c.ClientId, brand)) + c.Count;
+                brands[brand] = brands.GetValueOrDefault(brand) + c.Count;
             }
         }
-        return new ChunkFeatures(
-            retail,
-            Mode(categories, StringComparer.Ordinal),
-            Mode(staff, Comparer<int>.Default),
-            Mode(brands, StringComparer.Ordinal),
-            await LapseAsync(visits, ct));
+        Flush();
+        await LapseAsync(visits, features.Lapse, ct);
     }
 
-    /// <summary>Each client's most frequent value (ties: the smallest).</summary>
-    private static Dictionary<int, TValue> Mode<TValue>(Dictionary<(int ClientId, TValue Value), int> counts, IComparer<TValue> ties) =>
-        counts
-            .GroupBy(c => c.Key.ClientId)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Value).ThenBy(c => c.Key.Value, ties).First().Key.Value);
+    /// <summary>One client's most frequent value (ties: the smallest); default when there is none.</summary>
+    private static TValue? Mode<TValue>(Dictionary<TValue, int> counts, IComparer<TValue> ties)
+        where TValue : notnull
+    {
+        var (best, bestCount) = (default(TValue), 0);
+        foreach (var (value, count) in counts)
+        {
+            if (count > bestCount || (count == bestCount && ties.Compare(value, best!) < 0))
+            {
+                (best, bestCount) = (value, count);
+            }
+        }
+        return best;
+    }
 
     /// <summary>Each client's rhythm from the gaps between their visits: one ordered pass, one client in memory at a time.</summary>
-    private static async Task<Dictionary<int, LapseEstimate>> LapseAsync(IQueryable<Visit> visits, CancellationToken ct)
+    private static async Task LapseAsync(IQueryable<Visit> visits, Dictionary<int, LapseEstimate> result, CancellationToken ct)
     {
-        var result = new Dictionary<int, LapseEstimate>();
         var current = -1;
         var times = new List<DateTime>();
         void Flush()
@@ -451,7 +553,6 @@ public sealed class SegmentationService(
             times.Add(v.OccurredAt);
         }
         Flush();
-        return result;
     }
 
     /// <summary>One range's scores: by binary COPY on PostgreSQL, through EF Core elsewhere; nothing stays tracked.</summary>
