@@ -16,6 +16,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<ISmsSender, LogSmsSender>();
         builder.Services.AddSingleton<IPlatformWriter, DemoPlatformWriter>();
         builder.Services.AddSingleton(sp => ExecutorCatalog.FromConfiguration(sp, sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
+        builder.Services.AddSingleton<OutboxDispatcher>();
         return builder;
     }
 }
