@@ -17,6 +17,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IPlatformWriter, DemoPlatformWriter>();
         builder.Services.AddSingleton(sp => ExecutorCatalog.FromConfiguration(sp, sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
         builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddSingleton<OutboxAdministration>();
         return builder;
     }
 }
