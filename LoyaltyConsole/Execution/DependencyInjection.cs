@@ -14,10 +14,19 @@ public static class DependencyInjection
             .Validate(o => o.Sms.Provider is ExecutionOptions.LogProvider or ExecutionOptions.TwilioProvider, "Execution:Sms:Provider must be Log or Twilio.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ISmsSender, LogSmsSender>();
+        builder.Services.AddSingleton<ISmsSender, TwilioSmsSender>();
+        // One request per send and no retry handler: a send has no idempotency key, so only the outbox decides about a repeat.
+        builder.Services.AddHttpClient(TwilioSmsSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .AddHttpMessageHandler(sp => sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.Sms.Twilio.BaseUrl is { Length: > 0 } url
+                ? new TwilioBaseUrlHandler(new Uri(url))
+                : new PassThroughHandler());
         builder.Services.AddSingleton<IPlatformWriter, DemoPlatformWriter>();
         builder.Services.AddSingleton(sp => ExecutorCatalog.FromConfiguration(sp, sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddSingleton<OutboxAdministration>();
         return builder;
     }
+
+    private sealed class PassThroughHandler : DelegatingHandler;
 }
