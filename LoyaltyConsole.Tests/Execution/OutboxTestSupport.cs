@@ -76,27 +76,33 @@ public static class OutboxTestSupport
             NullLogger<OutboxDispatcher>.Instance);
     }
 
-    /// <summary>Approves up to <paramref name="count"/> open SMS proposals as the marketing lead; returns the ones approved.</summary>
-    public static async Task<List<Proposal>> ApproveSmsProposalsAsync(this TestApp app, int count)
+    /// <summary>Approves <paramref name="count"/> open SMS proposals (any open proposals with <paramref name="smsOnly"/> false) as the marketing lead.</summary>
+    public static async Task<List<Proposal>> ApproveSmsProposalsAsync(this TestApp app, int count, bool smsOnly = true)
     {
         var actor = AuditActor.From(await app.PrincipalAsync(TestUsers.Marketing));
         await using var db = await app.CreateDbContextAsync();
         var candidates = await db.Proposals.AsNoTracking()
-            .Where(p => p.Status == ProposalStatus.PendingReview && p.DraftText != null && !p.DraftFlagged)
-            .OrderBy(p => p.Id).Take(count * 3).Select(p => p.Id).ToListAsync(Ct);
+            .Where(p => p.Status == ProposalStatus.PendingReview && (!smsOnly || p.DraftText != null) && !p.DraftFlagged)
+            .OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(Ct);
         var approved = new List<long>();
+        var refusals = new List<string>();
         foreach (var id in candidates)
         {
             if (approved.Count == count)
             {
                 break;
             }
-            if ((await app.Get<ReviewService>().ApproveAsync(id, actor, Ct)).Succeeded)
+            var outcome = await app.Get<ReviewService>().ApproveAsync(id, actor, Ct);
+            if (outcome.Succeeded)
             {
                 approved.Add(id);
             }
+            else
+            {
+                refusals.Add(outcome.Message);
+            }
         }
-        Assert.True(approved.Count == count, $"only {approved.Count} of {count} SMS proposals could be approved");
+        Assert.True(approved.Count == count, $"only {approved.Count} of {count} proposals could be approved of {candidates.Count}: " + string.Join(" | ", refusals.Distinct().Take(5)));
         return await db.Proposals.AsNoTracking().Where(p => approved.Contains(p.Id)).ToListAsync(Ct);
     }
 

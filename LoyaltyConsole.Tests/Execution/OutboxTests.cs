@@ -274,6 +274,42 @@ public sealed class OutboxTests
         Assert.Contains("already being carried out", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Actions_held_by_a_dispatcher_that_stopped_are_recovered_when_its_lease_lapses_and_a_started_sms_becomes_unknown()
+    {
+        await using var app = new TestApp(clients: 300);
+        var proposal = (await app.ApproveSmsProposalsAsync(1)).Single();
+        var actions = await app.ActionsOfAsync([proposal.Id]);
+        var writeBackId = actions[0].Id;
+        var smsId = actions[^1].Id;
+        var claimedAt = await app.InsideSendWindowAsync(actions.Max(a => a.DueAt), [proposal.LocationId]);
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            // A dispatcher claimed both, started sending the SMS, and its process died before recording anything.
+            await db.OutboxActions.Where(a => a.Id == writeBackId || a.Id == smsId).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.State, ActionState.InFlight).SetProperty(a => a.LeaseOwner, "dead-node")
+                .SetProperty(a => a.LeaseUntil, claimedAt.AddMinutes(5)), Ct);
+            var sms = await db.OutboxActions.AsTracking().Include(a => a.Attempts).SingleAsync(a => a.Id == smsId, Ct);
+            sms.StartAttempt("dead-node", claimedAt);
+            await db.SaveChangesAsync(Ct);
+        }
+        var sender = new CountingSmsSender();
+        var clock = new FixedClock(claimedAt.AddMinutes(2));
+
+        var early = await app.Dispatcher(clock, sender).DispatchDueAsync(Ct);
+        clock.UtcNow = claimedAt.AddMinutes(6);
+        var afterLapse = await app.Dispatcher(clock, sender).DispatchDueAsync(Ct);
+
+        Assert.Equal(0, early.Recovered);
+        Assert.Equal(2, afterLapse.Recovered);
+        var after = await app.ActionsOfAsync([proposal.Id]);
+        Assert.Equal(ActionState.Done, after.Single(a => a.Id == writeBackId).State);
+        var smsAfter = after.Single(a => a.Id == smsId);
+        Assert.Equal(ActionState.Unknown, smsAfter.State);
+        Assert.Equal(AttemptOutcome.Unknown, Assert.Single(smsAfter.Attempts).Outcome);
+        Assert.Empty(sender.Sends);
+    }
+
     private sealed class LambdaWriter(string name, Func<ActionRequest, CancellationToken, Task<ExecutionResult>> write) : IPlatformWriter
     {
         public string Name => name;
@@ -293,7 +329,17 @@ public sealed class OutboxRaceTests
         Assert.SkipUnless(TestApp.Database.Provider == DatabaseProvider.PostgreSql,
             "Needs PostgreSQL (TEST_DATABASE=PostgreSql): SQLite's single writer serialises the claims, so a race there proves nothing.");
         await using var app = new TestApp(clients: 600);
-        var proposals = await app.ApproveSmsProposalsAsync(24);
+        // Enough approvals for a real race: the demo's budgets would stop them after a handful.
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            foreach (var workflow in await db.Workflows.AsNoTracking().ToListAsync(Ct))
+            {
+                await app.ChangeWorkflowAsync(workflow.Id, w => w.Caps with { BudgetPerPeriodMinor = null, CostPerClientMinor = null });
+            }
+            await db.LocationBudgets.ExecuteDeleteAsync(Ct);
+        }
+        var proposals = await app.ApproveSmsProposalsAsync(40, smsOnly: false);
+        Assert.Contains(proposals, p => p.DraftText != null);
         var actions = await app.ActionsOfAsync(proposals.Select(p => p.Id));
         var clock = new FixedClock(await app.InsideSendWindowAsync(actions.Max(a => a.DueAt), actions.Select(a => a.LocationId)));
         var sms = new CountingSmsSender(delay: TimeSpan.FromMilliseconds(15));
@@ -318,6 +364,55 @@ public sealed class OutboxRaceTests
         Assert.Equal(after.Count, byOne.Count + byTwo.Count);
         Assert.True(byOne.Count > 0 && byTwo.Count > 0, $"both dispatchers took work ({byOne.Count} and {byTwo.Count})");
         Assert.Equal(after.Count, results.Sum());
+    }
+
+    [Fact]
+    public async Task Claimers_racing_for_the_same_due_actions_each_get_their_own_and_together_get_all()
+    {
+        Assert.SkipUnless(TestApp.Database.Provider == DatabaseProvider.PostgreSql,
+            "Needs PostgreSQL (TEST_DATABASE=PostgreSql): SQLite's single writer serialises the claims, so a race there proves nothing.");
+        await using var app = new TestApp(clients: 600);
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            foreach (var workflow in await db.Workflows.AsNoTracking().ToListAsync(Ct))
+            {
+                await app.ChangeWorkflowAsync(workflow.Id, w => w.Caps with { BudgetPerPeriodMinor = null, CostPerClientMinor = null });
+            }
+            await db.LocationBudgets.ExecuteDeleteAsync(Ct);
+        }
+        var proposals = await app.ApproveSmsProposalsAsync(40, smsOnly: false);
+        var due = (await app.ActionsOfAsync(proposals.Select(p => p.Id))).Where(a => a.Sequence == 1).Select(a => a.Id).ToHashSet();
+        var now = (await app.ActionsOfAsync(proposals.Select(p => p.Id))).Max(a => a.DueAt).AddMinutes(1);
+        var factory = app.Get<IDbContextFactory<ApplicationDbContext>>();
+        using var start = new Barrier(8);
+
+        // Eight claimers on eight connections, released at once, each claiming small batches until nothing is left.
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            var mine = new List<long>();
+            start.SignalAndWait(Ct);
+            while (true)
+            {
+                await using var db = await factory.CreateDbContextAsync(Ct);
+                var got = await OutboxClaims.ClaimAsync(db, $"claimer-{i}", now, now.AddMinutes(5), 2, Ct);
+                if (got.Count == 0)
+                {
+                    return mine;
+                }
+                mine.AddRange(got);
+            }
+        })));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.Equal(due.Order(), all.Order());
+        Assert.True(claims.Count(c => c.Count > 0) > 1, "more than one claimer got actions: " + string.Join(", ", claims.Select(c => c.Count)));
+        await using var check = await app.CreateDbContextAsync();
+        var owners = await check.OutboxActions.AsNoTracking().Where(a => due.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.LeaseOwner, Ct);
+        for (var i = 0; i < claims.Length; i++)
+        {
+            Assert.All(claims[i], id => Assert.Equal($"claimer-{i}", owners[id]));
+        }
     }
 
     private static async Task<int> DrainAsync(OutboxDispatcher dispatcher)
