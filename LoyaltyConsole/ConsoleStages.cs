@@ -1,5 +1,6 @@
 using LoyaltyConsole.Auditing;
 using LoyaltyConsole.DemoData;
+using LoyaltyConsole.Execution;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Proposals;
 using LoyaltyConsole.Review;
@@ -24,6 +25,7 @@ internal static class ConsoleStages
         builder.AddScoring();
         builder.AddProposals();
         builder.AddReview();
+        builder.AddExecution();
         builder.AddSync();
         return builder;
     }

@@ -25,7 +25,12 @@ public enum ProposalStatus
 
     /// <summary>Waited longer than the review window; it will not be sent.</summary>
     Expired,
+
+    /// <summary>Every action of the approved proposal was carried out.</summary>
     Sent,
+
+    /// <summary>Approved, then refused at the moment of sending (or cancelled by a person) before anything took effect: it holds nothing.</summary>
+    Cancelled,
 }
 
 /// <summary>One action a workflow proposes for one client, with the evidence and guardrail verdicts behind it.</summary>
@@ -191,6 +196,34 @@ public sealed class Proposal
         DecidedBy = null;
         DecidedAt = null;
         DecisionReason = null;
+        Revision++;
+    }
+
+    /// <summary>Every action of the approval was carried out.</summary>
+    public void MarkSent()
+    {
+        if (Status != ProposalStatus.Approved)
+        {
+            throw new DomainException($"Only an approved proposal can be sent; this one is {Status}.");
+        }
+        Status = ProposalStatus.Sent;
+        Revision++;
+    }
+
+    /// <summary>
+    /// An approved proposal that will not be carried out after all (a guardrail refused it at the moment of sending, or
+    /// a person cancelled its actions): it leaves the statuses that reserve, so its budget and message are released.
+    /// </summary>
+    public void CancelApproved(string by, DateTime at, string reason)
+    {
+        if (Status != ProposalStatus.Approved)
+        {
+            throw new DomainException($"Only an approved proposal can be cancelled; this one is {Status}.");
+        }
+        Status = ProposalStatus.Cancelled;
+        DecisionReason = Guard.Text(reason.Length > 500 ? reason[..500] : reason, "Reason", 500);
+        DecidedBy = Guard.Text(by, "Decided by", 256);
+        DecidedAt = Guard.Utc(at, "Cancel time");
         Revision++;
     }
 

@@ -37,6 +37,8 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(App.Get<LoyaltyConsole.Features.Audit.AuditQuery>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Auditing.AuditVerifier>());
         Services.AddSingleton(App.Get<LoyaltyConsole.Features.Webhooks.WebhookInbox>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Execution.OutboxAdministration>());
+        Services.AddSingleton(App.Get<LoyaltyConsole.Jobs.JobCatalog>());
         return ValueTask.CompletedTask;
     }
 

@@ -9,10 +9,10 @@ public sealed class NavMenuTests : ConsoleTestContext
 {
     public static TheoryData<string, string[], string[]> Expectations => new()
     {
-        { "manager.soho@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals"], ["Audit log", "Users", "Jobs", "Webhooks", "Model", "Program"] },
-        { "marketing@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Program", "Model"], ["Audit log", "Users", "Jobs", "Webhooks"] },
-        { "owner@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Model", "Audit log"], ["Users", "Jobs", "Webhooks", "Program"] },
-        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs", "Webhooks"], ["Clients", "Segments", "Review", "Proposals", "Program", "Model"] },
+        { "manager.soho@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals"], ["Audit log", "Users", "Jobs", "Webhooks", "Model", "Program", "Outbox"] },
+        { "marketing@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Program", "Model", "Outbox"], ["Audit log", "Users", "Jobs", "Webhooks"] },
+        { "owner@demo.example", ["Home", "Clients", "Segments", "Review", "Proposals", "Model", "Audit log", "Outbox"], ["Users", "Jobs", "Webhooks", "Program"] },
+        { "admin@demo.example", ["Home", "Audit log", "Users", "Jobs", "Webhooks", "Outbox"], ["Clients", "Segments", "Review", "Proposals", "Program", "Model"] },
     };
 
     [Theory]

@@ -17,7 +17,7 @@ public sealed class JobsTests
 
         var jobs = await app.Get<JobCatalog>().ListAsync(Ct);
 
-        Assert.Equal([ScheduledJobs.ApplyInbox.Name, ScheduledJobs.ConnectionSync.Name, ScheduledJobs.DemoDailyVisits.Name, ScheduledJobs.ExpireProposals.Name, ScheduledJobs.Proposals.Name, ScheduledJobs.Segmentation.Name, ScheduledJobs.VerifyAudit.Name],
+        Assert.Equal([ScheduledJobs.ApplyInbox.Name, ScheduledJobs.ConnectionSync.Name, ScheduledJobs.DemoDailyVisits.Name, ScheduledJobs.DispatchOutbox.Name, ScheduledJobs.ExpireProposals.Name, ScheduledJobs.Proposals.Name, ScheduledJobs.Segmentation.Name, ScheduledJobs.VerifyAudit.Name],
             jobs.Select(j => j.Name));
         Assert.All(jobs, j => Assert.NotNull(j.NextRunAt));
         Assert.Equal(ScheduledJobs.VerifyAudit.DefaultCron, jobs.Single(j => j.Name == ScheduledJobs.VerifyAudit.Name).Cron);

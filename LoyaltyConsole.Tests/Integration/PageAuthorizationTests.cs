@@ -28,6 +28,7 @@ public sealed class PageAuthorizationTests
         ["/admin/data-quality"] = Policies.ManageConnections,
         ["/admin/connections/{ConnectionId:int}/import"] = Policies.ManageConnections,
         ["/admin/webhooks"] = Policies.ManageConnections,
+        ["/admin/outbox"] = Policies.ViewOutbox,
         ["/forbidden"] = Policies.SignedIn,
         ["/Account/Manage"] = Policies.SignedIn,
         ["/Account/Manage/ChangePassword"] = Policies.SignedIn,
@@ -77,6 +78,8 @@ public sealed class PageAuthorizationTests
         Assert.Equal([Roles.MarketingLead], Policies.RolesByPolicy[Policies.ManageProgram]);
         Assert.Equal([Roles.MarketingLead, Roles.Admin], Policies.RolesByPolicy[Policies.ViewAlerts]);
         Assert.Equal([Roles.Manager, Roles.MarketingLead], Policies.RolesByPolicy[Policies.DecideProposals]);
+        Assert.Equal([Roles.Admin, Roles.MarketingLead, Roles.Owner], Policies.RolesByPolicy[Policies.ViewOutbox]);
+        Assert.Equal([Roles.Admin], Policies.RolesByPolicy[Policies.ManageOutbox]);
     }
 
     [Fact]

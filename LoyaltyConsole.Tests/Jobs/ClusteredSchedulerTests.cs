@@ -187,7 +187,7 @@ public sealed class ClusteredSchedulerTests
                 }
             }
             Assert.Equal(
-                new[] { ScheduledJobs.ApplyInbox.Name, ScheduledJobs.ConnectionSync.Name, ScheduledJobs.ExpireProposals.Name, ScheduledJobs.Proposals.Name, ScheduledJobs.Segmentation.Name, ScheduledJobs.VerifyAudit.Name }.Order(StringComparer.Ordinal),
+                new[] { ScheduledJobs.ApplyInbox.Name, ScheduledJobs.ConnectionSync.Name, ScheduledJobs.DispatchOutbox.Name, ScheduledJobs.ExpireProposals.Name, ScheduledJobs.Proposals.Name, ScheduledJobs.Segmentation.Name, ScheduledJobs.VerifyAudit.Name }.Order(StringComparer.Ordinal),
                 scheduled);
         }
         finally

@@ -28,12 +28,25 @@ public static class AuditActions
     public const string AlertRaised = "alert.raised";
     public const string AlertAcknowledged = "alert.acknowledged";
     public const string WebhookReplayed = "webhook.replayed";
+    public const string ExecutionQueued = "execution.queued";
+    public const string ExecutionAttempted = "execution.attempted";
+    public const string ExecutionSucceeded = "execution.succeeded";
+    public const string ExecutionFailed = "execution.failed";
+    public const string ExecutionUnknown = "execution.unknown";
+    public const string ExecutionDeferred = "execution.deferred";
+    public const string ExecutionCancelled = "execution.cancelled";
+    public const string ExecutionRetried = "execution.retried";
+    public const string ExecutionLeaseLapsed = "execution.lease-lapsed";
+    public const string ProposalCancelled = "proposal.cancelled";
+    public const string ProposalSent = "proposal.sent";
+    public const string ClientOptedOut = "client.opted-out";
 
     public static readonly IReadOnlyList<string> All =
     [
         UserCreated, UserInvited, UserRolesChanged, UserLocationsChanged, UserLocked, UserUnlocked, JobRunRequested, DemoSeeded, SegmentChanged,
         RewardChanged, WorkflowChanged, WorkflowPaused, LocationBudgetChanged, ProposalCreated, ProposalBlocked,
         ProposalApproved, ProposalAutoApproved, ProposalRejected, ProposalEdited, ProposalUndone, ProposalExpired, ProposalBulk,
-        AlertRaised, AlertAcknowledged, WebhookReplayed,
+        AlertRaised, AlertAcknowledged, WebhookReplayed, ExecutionQueued, ExecutionAttempted, ExecutionSucceeded, ExecutionFailed, ExecutionUnknown,
+        ExecutionDeferred, ExecutionCancelled, ExecutionRetried, ExecutionLeaseLapsed, ProposalCancelled, ProposalSent, ClientOptedOut,
     ];
 }

@@ -1,5 +1,7 @@
 using LoyaltyConsole.Domain.Auditing;
 using LoyaltyConsole.Domain.Clients;
+using LoyaltyConsole.Domain.Execution;
+using LoyaltyConsole.Execution;
 using LoyaltyConsole.Domain.Locations;
 using LoyaltyConsole.Domain.Loyalty;
 using LoyaltyConsole.Domain.Segments;
@@ -63,6 +65,9 @@ public class ApplicationDbContext : IdentityDbContext<ApplicationUser>, IDataPro
     public DbSet<InboxEvent> InboxEvents => Set<InboxEvent>();
     public DbSet<UnmatchedRecord> UnmatchedRecords => Set<UnmatchedRecord>();
     public DbSet<MergeSuggestion> MergeSuggestions => Set<MergeSuggestion>();
+    public DbSet<OutboxAction> OutboxActions => Set<OutboxAction>();
+    public DbSet<OutboxAttempt> OutboxAttempts => Set<OutboxAttempt>();
+    public DbSet<ExecutionRecord> ExecutionRecords => Set<ExecutionRecord>();
 
     /// <summary>ASP.NET Core Data Protection's keys, shared by every app instance (cookies, invite links).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -15,8 +15,8 @@ public sealed class MessagingOptions
     public int MaxSegments { get; set; } = 2;
     public List<string> AllowedLinkDomains { get; set; } = [];
     public List<string> BannedWords { get; set; } = ["guaranteed", "winner", "cash", "urgent"];
-    public string QuietHoursStart { get; set; } = "08:00";
-    public string QuietHoursEnd { get; set; } = "21:00";
+    public string QuietHoursStart { get; set; } = "09:00";
+    public string QuietHoursEnd { get; set; } = "20:00";
 
     /// <summary>Rewards costing more than this always need a person's decision.</summary>
     public long HighValueThresholdMinor { get; set; } = 5_000;

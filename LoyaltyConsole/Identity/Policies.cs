@@ -23,6 +23,12 @@ public static class Policies
     /// <summary>Approve, edit, reject and undo proposals: managers for their locations, marketing leads for all. Owners read only.</summary>
     public const string DecideProposals = nameof(DecideProposals);
 
+    /// <summary>The outbox page: what was carried out, what waits, what failed. Admins act on it; marketing leads and owners read it.</summary>
+    public const string ViewOutbox = nameof(ViewOutbox);
+
+    /// <summary>Retry or cancel a failed or unknown outbox action.</summary>
+    public const string ManageOutbox = nameof(ManageOutbox);
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesByPolicy = new Dictionary<string, string[]>
     {
         [SignedIn] = [.. Roles.All],
@@ -36,6 +42,8 @@ public static class Policies
         [ManageProgram] = [Roles.MarketingLead],
         [ViewAlerts] = [Roles.MarketingLead, Roles.Admin],
         [DecideProposals] = [Roles.Manager, Roles.MarketingLead],
+        [ViewOutbox] = [Roles.Admin, Roles.MarketingLead, Roles.Owner],
+        [ManageOutbox] = [Roles.Admin],
     };
 
     public static void Configure(AuthorizationOptions options)

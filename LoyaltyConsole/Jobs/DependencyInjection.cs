@@ -55,6 +55,7 @@ public static class DependencyInjection
             (ScheduledJobs.ExpireProposals, typeof(ExpireProposalsJob)),
             (ScheduledJobs.ConnectionSync, typeof(ConnectionSyncJob)),
             (ScheduledJobs.ApplyInbox, typeof(ApplyInboxJob)),
+            (ScheduledJobs.DispatchOutbox, typeof(DispatchOutboxJob)),
         ];
         if (digest.Enabled)
         {

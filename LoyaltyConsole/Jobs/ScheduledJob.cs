@@ -26,6 +26,9 @@ public static class ScheduledJobs
     public static readonly ScheduledJob ApplyInbox = new(
         "apply-webhooks", "Applies the webhook deliveries waiting in the inbox, retrying failures with backoff.", "0 * * * * ?");
 
+    public static readonly ScheduledJob DispatchOutbox = new(
+        "dispatch-outbox", "Carries out approved actions from the outbox: tier write-backs, points, reward codes and SMS (checked again before sending).", "0 * * * * ?");
+
     public static readonly ScheduledJob VerifyAudit = new(
         "verify-audit-chain", "Re-computes the audit log's hash chain and fails loudly if any entry was altered.", "0 15 2 * * ?");
 }

@@ -7,7 +7,9 @@ using LoyaltyConsole.Domain.Clients;
 using LoyaltyConsole.Domain.Guardrails;
 using LoyaltyConsole.Domain.Loyalty;
 using LoyaltyConsole.Domain.Workflows;
+using LoyaltyConsole.Domain.Execution;
 using LoyaltyConsole.Drafting;
+using LoyaltyConsole.Execution;
 using LoyaltyConsole.Scoring;
 using Microsoft.Extensions.Options;
 
@@ -168,6 +170,15 @@ public sealed class ProposalService(
             run.Wrote(proposals.Count);
             db.Proposals.AddRange(proposals);
             await command.SaveAsync();
+            // What the system approved goes into the outbox in this same transaction, now that the proposals have ids.
+            var actionsOf = new Dictionary<long, IReadOnlyList<OutboxAction>>();
+            foreach (var proposal in proposals.Where(p => p.Status == ProposalStatus.Approved))
+            {
+                var tier = workflow.Kind == WorkflowKind.TierChange && facts.ScoreOf(proposal).EligibleTierId is { } tierId ? facts.Tiers[tierId] : null;
+                var actions = OutboxWriter.Plan(proposal, reward, tier, command.Now);
+                db.OutboxActions.AddRange(actions);
+                actionsOf[proposal.Id] = actions;
+            }
             foreach (var proposal in proposals)
             {
                 var blocked = proposal.Guardrails.Where(g => !g.Passed).ToList();
@@ -175,7 +186,11 @@ public sealed class ProposalService(
                     : proposal.Status == ProposalStatus.Approved ? AuditActions.ProposalAutoApproved
                     : AuditActions.ProposalCreated;
                 await command.AuditAsync(action, "Proposal", proposal.Id.ToString(CultureInfo.InvariantCulture), null,
-                    new { proposal.WorkflowId, proposal.WorkflowVersion, proposal.ClientId, Status = proposal.Status.ToString(), proposal.CostMinor, Blocked = blocked.Select(b => b.Code) });
+                    new
+                    {
+                        proposal.WorkflowId, proposal.WorkflowVersion, proposal.ClientId, Status = proposal.Status.ToString(), proposal.CostMinor, Blocked = blocked.Select(b => b.Code),
+                        Actions = actionsOf.GetValueOrDefault(proposal.Id)?.Select(a => new { Kind = a.Kind.ToString(), a.IdempotencyKey }),
+                    });
             }
             summary = new WorkflowRunSummary(workflow.Id, workflow.Name, targetCount,
                 Count(ProposalStatus.Control), Count(ProposalStatus.Shadow), Count(ProposalStatus.PendingReview), Count(ProposalStatus.Blocked),

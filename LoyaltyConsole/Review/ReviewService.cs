@@ -4,6 +4,7 @@ using LoyaltyConsole.Data;
 using LoyaltyConsole.Domain.Guardrails;
 using LoyaltyConsole.Domain.Workflows;
 using LoyaltyConsole.Drafting;
+using LoyaltyConsole.Execution;
 using LoyaltyConsole.Identity;
 using LoyaltyConsole.Proposals;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,7 @@ public sealed class ReviewService(
         DecideAsync(proposalId, actor, AuditActions.ProposalApproved, async (p, command) =>
         {
             p.Approve(actor.Name, command.Now, await ChecksNowAsync(command, p, ct));
+            await QueueActionsAsync(command, p, ct);
             return "Approved.";
         }, ct: ct);
 
@@ -65,14 +67,20 @@ public sealed class ReviewService(
             }
             p.Edit(text, verdicts);
             p.Approve(actor.Name, command.Now, await ChecksNowAsync(command, p, ct));
+            await QueueActionsAsync(command, p, ct);
             return "Edited and approved.";
         }, ct: ct);
 
     public Task<CommandResult> UndoAsync(long proposalId, AuditActor actor, CancellationToken ct = default) =>
-        DecideAsync(proposalId, actor, AuditActions.ProposalUndone, (p, command) =>
+        DecideAsync(proposalId, actor, AuditActions.ProposalUndone, async (p, command) =>
         {
+            var wasApproved = p.Status == ProposalStatus.Approved;
             p.Undo(actor.Name, command.Now, TimeSpan.FromMinutes(options.Value.UndoWindowMinutes));
-            return Task.FromResult("Decision undone; the proposal is back in the queue.");
+            if (wasApproved)
+            {
+                await OutboxWriter.WithdrawAsync(command.Db, p, $"The approval was undone by {actor.Name}.", command.Now, ct);
+            }
+            return "Decision undone; the proposal is back in the queue.";
         }, ct: ct);
 
     /// <summary>
@@ -181,6 +189,14 @@ public sealed class ReviewService(
             return string.Create(CultureInfo.InvariantCulture,
                 $"Already {winner.Status.ToString().ToLowerInvariant()} by {winner.DecidedBy} at {winner.DecidedAt:yyyy-MM-dd HH:mm} UTC.");
         }, ct: ct);
+
+    /// <summary>The approval's actions go into the outbox in the decision's transaction: both commit, or neither.</summary>
+    private static async Task QueueActionsAsync(CommandContext command, Proposal proposal, CancellationToken ct)
+    {
+        var actions = await OutboxWriter.EnqueueAsync(command.Db, proposal, command.Now, ct);
+        await command.AuditAsync(AuditActions.ExecutionQueued, "Proposal", Id(proposal), null,
+            new { Actions = actions.Select(a => new { Kind = a.Kind.ToString(), a.IdempotencyKey, a.DueAt }) });
+    }
 
     private static string Id(Proposal p) => p.Id.ToString(CultureInfo.InvariantCulture);
 
