@@ -70,11 +70,18 @@ public static class OutboxWriter
                 db.OutboxActions.Add(action);
                 result.Add(action);
             }
-            else
+            else if (earlier.State == ActionState.Cancelled && earlier.AttemptCount == 0)
             {
-                // Throws unless it was cancelled (by an undo) before any attempt: nothing is ever queued twice.
+                // Cancelled by an undo before any attempt: queued again by this approval.
                 earlier.Revive(action.DueAt);
                 result.Add(earlier);
+            }
+            else
+            {
+                // Already queued, by a decision that committed while this one was being made: a conflict like the one the
+                // proposal's concurrency token reports (the decision is refused as made on a stale revision, and the
+                // person is told who decided), and nothing is ever queued twice.
+                throw new DbUpdateConcurrencyException($"Proposal {proposal.Id} already has its {action.Kind} action queued by another decision.");
             }
         }
         return result;
